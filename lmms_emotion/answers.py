@@ -1,0 +1,542 @@
+"""Model text -> closed-set label, yes/no, or ``"unparsed"``: the one parser every task uses.
+
+Pure Python and :mod:`re`; importing it costs nothing. Every entry point normalises the
+text first (:func:`normalize`), then looks only at the *final segment*
+(:func:`split_final_answer`), then matches the label set's surface forms from
+:mod:`lmms_emotion.taxonomy` on word boundaries.
+
+The decision rule for closed-set labels (:func:`parse_label`), applied in this order:
+
+1. **Final segment.** If the text has an explicit answer marker (``Predict emotion:``,
+   ``Final answer:``, ``Answer:``, ``Emotion:``, ``The answer is``, ``the dominant emotion
+   is``, ``I would say``, ``best described as``, ...), only the text after the *last*
+   marker counts. Without one, a concluding connective (``therefore``, ``thus``,
+   ``overall``, ``in conclusion``, ...) plays the same role; without either, the whole
+   text counts. A marker followed by nothing (``... is my final answer.``) is ignored.
+2. **Negation.** A mention is dropped when its clause, before it, holds a negation cue
+   (``not``, ``no``, ``n't``, ``never``, ``without``, ``neither``/``nor``, ``rather than``,
+   ``instead of``, ``lack of``, ...), or when it is directly followed by one (``joy is not
+   present``, ``fear: no``). Clauses end at punctuation and at ``but``, ``however``,
+   ``although``, ``instead``, ``rather``, ``and it/this/the...``. Affirming phrases such as
+   ``not only``, ``no doubt`` and ``nothing but`` are not negations.
+3. **Alternatives.** If two different labels are offered as alternatives (``X or Y``,
+   ``either X or Y``, ``X/Y``, ``X (or perhaps Y)``) the answer is UNPARSED: the model did
+   not commit. A self-correction (``X, or rather Y``) keeps ``Y`` only.
+4. **First mention.** Otherwise the first remaining mention that directly follows an
+   evocation cue (``evokes``, ``conveys``, ``a sense of``, ``feeling``) wins, so a scene
+   detail named first does not (``a calm lake, evoking awe`` -> awe); without any such
+   cue, the first remaining mention wins. A multi-label list (``sadness, fear``) or a
+   hedge without ``or`` (``mostly fear, some sadness``) thus yields the model's first
+   choice. A segment naming more than half of the set's labels (four or more labels in
+   the set) is an echoed option list, not a choice: UNPARSED.
+5. **Option letters.** When the prompt's ``options`` are given, an option letter or
+   number (``(B)``, ``B)``, ``B.``, ``Option B``, a lone ``B`` or ``2``) names that option.
+   A lone letter counts only as the whole answer or in an explicit construction, so the
+   article ``a`` never does. Two different options, or an option and the label that
+   steps 2-4 pick from the words disagreeing, give UNPARSED.
+6. **No mention** gives UNPARSED; the parser never guesses.
+
+Overlapping forms prefer the longest match (``awe-inspiring`` over ``awe``, ``grossed
+out`` over ``gross``) and known false positives are guarded: ``content`` as a noun (``the
+content of the image``, ``visual content``), ``I wonder``/``no wonder``, ``make fun of``.
+
+Yes/no answers (:func:`parse_yes_no`): an explicit answer token (a leading ``Yes``/``No``,
+``True``/``False``, ``Not at all``, or one opening a later sentence) decides; with a
+``concept`` (see :data:`lmms_emotion.taxonomy.BINARY_CONCEPTS`), statements such as ``the
+meme is not hateful`` vote too, with negation flipping their polarity and mentions inside
+questions or ``whether``/``if`` clauses ignored. Tokens that disagree, or statements that
+unanimously contradict the token, give UNPARSED; without a token, the statements must all
+agree.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from lmms_emotion import UNPARSED
+from lmms_emotion.taxonomy import LabelSet, get_binary_concept, get_label_set
+
+__all__ = [
+    "UNPARSED",
+    "normalize",
+    "parse_answer",
+    "parse_label",
+    "parse_yes_no",
+    "split_final_answer",
+]
+
+# --- normalisation ----------------------------------------------------------------------
+
+_REASONING_TAGS = r"think|thinking|reasoning|thought"
+_REASONING_BLOCK = re.compile(rf"<({_REASONING_TAGS})>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_REASONING_CLOSE = re.compile(rf"</(?:{_REASONING_TAGS})>", re.IGNORECASE)
+_REASONING_OPEN = re.compile(rf"<(?:{_REASONING_TAGS})>", re.IGNORECASE)
+_ANSWER_TAG_OPEN = re.compile(r"<answer>", re.IGNORECASE)
+_ANSWER_TAG_CLOSE = re.compile(r"</answer>", re.IGNORECASE)
+_BOXED = re.compile(r"\\boxed\{([^{}]*)\}")
+_CHAR_MAP = str.maketrans(
+    {
+        **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u00b4"},
+        **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"},
+        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"},
+        **{c: " " for c in "*`\u200b\u200c\u200d\ufeff"},
+    }
+)
+_UNDERLINE = re.compile(r"_{2,}")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Canonical form of a model answer for matching.
+
+    Removes reasoning blocks (``<think>...</think>``; text before a stray closing tag;
+    everything after an unclosed opening tag, since a cut-off reasoning never answered),
+    turns ``<answer>X</answer>`` and ``\\boxed{X}`` into ``answer: X``, applies NFKC,
+    unifies quotes and dashes, drops markdown emphasis (``*``, backticks, ``__``),
+    lower-cases and collapses whitespace.
+    """
+    if not isinstance(text, str):
+        return ""
+    text = _REASONING_BLOCK.sub(" ", text)
+    closes = list(_REASONING_CLOSE.finditer(text))
+    if closes:
+        text = text[closes[-1].end():]
+    opened = _REASONING_OPEN.search(text)
+    if opened:
+        text = text[: opened.start()]
+    text = _ANSWER_TAG_OPEN.sub(" answer: ", text)
+    text = _ANSWER_TAG_CLOSE.sub(" ", text)
+    text = _BOXED.sub(r" answer: \1 ", text)
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    text = _UNDERLINE.sub(" ", text)
+    return _WHITESPACE.sub(" ", text.lower()).strip()
+
+
+# --- final-answer segment ---------------------------------------------------------------
+
+_EMOTION_ADJ = (
+    r"dominant|primary|main|overall|predominant|prevailing|principal|most likely|likely|"
+    r"most prominent|prominent|most appropriate|appropriate|closest|best|strongest|"
+    r"most fitting|fitting|most suitable|suitable|key|central|core|general|underlying|"
+    r"predicted|final|correct|single|most evident|evident|clear|expressed|evoked|conveyed"
+)
+_EMOTION_FILLER = (
+    r"conveyed|evoked|expressed|depicted|shown|displayed|portrayed|elicited|represented|"
+    r"reflected|captured|felt|present|communicated|that|which|is|being|most|strongly|"
+    r"clearly|in|by|from|of|the|this|that|image|picture|photo|photograph|scene|painting|"
+    r"artwork|art|person|people|video|clip|meme|here|it|viewer|viewers"
+)
+# Explicit answer markers: the text after the last one is the final answer.
+_STRONG_MARKERS = tuple(
+    re.compile(p)
+    for p in (
+        r"\bpredict(?:ed)? emotions?\s*[:\-]",
+        r"\bfinal (?:answer|prediction|choice|label)\b\s*(?:is\b|:|-|=)?",
+        r"\b(?:answer|response|output|prediction|classification)\s*(?:is\s*)?[:=]",
+        (
+            r"\b(?:emotions?|emotional (?:label|category|class)|emotion (?:label|category|class)|"
+            r"label|category|class)\s*[:=]"
+        ),
+        (
+            r"\b(?:the|my|our|correct|best|right)\s+(?:(?:final|correct|best|right|most appropriate|"
+            r"appropriate|only)\s+)?(?:answer|option|choice)\s+(?:is|would be|will be|here is)\b"
+        ),
+        (
+            rf"\b(?:the|this|its|their|my)\s+(?:(?:{_EMOTION_ADJ})\s+){{0,2}}"
+            rf"(?:emotion|emotional tone|emotional response|feeling|sentiment|mood)"
+            rf"(?:\s+(?:{_EMOTION_FILLER})){{0,6}}\s+"
+            rf"(?:is|would be|seems to be|appears to be|is likely|is most likely|is probably|"
+            rf"is best described as|can be described as|could be described as)(?![a-z'])"
+        ),
+        (
+            r"\bi(?:'d| would| will|'ll)?\s+(?:say|choose|pick|select|go with|guess|answer|opt for|"
+            r"classify (?:it|this|the image|the emotion) as|label (?:it|this|the image) as|"
+            r"describe (?:it|this|the image|the emotion) as)\b"
+        ),
+        (
+            r"\b(?:best|most accurately|most appropriately|most aptly|accurately|appropriately)\s+"
+            r"(?:be\s+)?(?:described|characteri[sz]ed|categori[sz]ed|classified|labell?ed|"
+            r"summari[sz]ed)\s+as\b"
+        ),
+        r"\b(?:is|be|are)\s+(?:classified|categori[sz]ed|labell?ed)\s+as\b",
+        r"\(?yes\s*/\s*no\)?\s*:",
+    )
+)
+# Concluding connectives: used only when no explicit marker is present.
+_WEAK_MARKERS = (
+    re.compile(
+        r"\b(?:therefore|thus|hence|consequently|in conclusion|to conclude|in summary|"
+        r"to summari[sz]e|to sum up|all in all|overall|ultimately|in short)\b"
+    ),
+)
+_LEADING_JUNK = " \t:-=>\"'.,;"
+
+
+def _last_usable_marker(text: str, patterns: Sequence[re.Pattern[str]]) -> re.Match[str] | None:
+    """The marker with the latest end that is followed by some alphanumeric text."""
+    candidates = [m for p in patterns for m in p.finditer(text)]
+    for match in sorted(candidates, key=lambda m: (m.end(), m.start()), reverse=True):
+        if re.search(r"[a-z0-9]", text[match.end():]):
+            return match
+    return None
+
+
+def split_final_answer(text: str) -> tuple[str, str]:
+    """Split normalised text into ``(reasoning, final segment)``.
+
+    The final segment follows the last explicit answer marker (``Predict emotion: X``,
+    ``Final answer: X``, ``Answer: X``, ``Emotion: X``, ``The answer is X``, ``the
+    dominant emotion is X``, ``I would say X``, ``best described as X``); failing that,
+    the last concluding connective (``therefore``, ``overall``, ...). Without either the
+    reasoning is ``""`` and the final segment is the whole (normalised) text. Both parts
+    are returned normalised.
+    """
+    norm = normalize(text)
+    match = _last_usable_marker(norm, _STRONG_MARKERS) or _last_usable_marker(norm, _WEAK_MARKERS)
+    if match is None:
+        return "", norm
+    return norm[: match.start()].strip(), norm[match.end():].lstrip(_LEADING_JUNK).strip()
+
+
+# --- form matching ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """One compiled alternation of surface forms and the value each form stands for."""
+
+    pattern: re.Pattern[str]
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    key: str
+    value: str
+
+
+_MATCHER_CACHE: dict[str, tuple[object, _Matcher]] = {}
+
+
+def _form_key(form: str) -> str:
+    return re.sub(r"[\s\-]+", " ", form.strip().lower())
+
+
+def _build_matcher(forms: Mapping[str, str]) -> _Matcher:
+    values = {_form_key(form): value for form, value in forms.items()}
+    alternation = "|".join(
+        r"[\s\-]+".join(re.escape(word) for word in key.split(" "))
+        for key in sorted(values, key=len, reverse=True)
+    )
+    return _Matcher(re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"), values)
+
+
+def _cached_matcher(cache_key: str, owner: object, forms: Mapping[str, str]) -> _Matcher:
+    cached = _MATCHER_CACHE.get(cache_key)
+    if cached is not None and cached[0] is owner:
+        return cached[1]
+    matcher = _build_matcher(forms)
+    _MATCHER_CACHE[cache_key] = (owner, matcher)
+    return matcher
+
+
+def _label_matcher(label_set: LabelSet) -> _Matcher:
+    return _cached_matcher(f"labels:{label_set.name}", label_set, label_set.surface_forms())
+
+
+def _concept_matcher(concept: str) -> _Matcher:
+    spec = get_binary_concept(concept)
+    forms = {**{f: "yes" for f in spec.positive}, **{f: "no" for f in spec.negative}}
+    return _cached_matcher(f"concept:{spec.name}", spec, forms)
+
+
+# Per form: (context that must not end just before it, context that must not start after it).
+_FALSE_POSITIVES: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {
+    "content": (
+        re.compile(
+            r"\b(?:the|this|that|these|those|its|their|his|her|our|your|my|image|images|image's|"
+            r"visual|video|emotional|textual|text|meme|photo|picture|any|such|main|overall|whole|"
+            r"general|graphic|explicit|offensive|hateful|harmful|media|same|scene|artistic|"
+            r"visible|web|online|social|written|sexual|violent|original|semantic|thematic)\s+$"
+        ),
+        re.compile(
+            r"^(?:\s+(?:of|shows?|depicts?|includes?|contains?|creators?|warning|moderation|itself|types?)\b"
+            r"|\s*-\s*(?:rich|heavy|based|aware|driven|specific|wise)\b)"
+        ),
+    ),
+    "wonder": (
+        re.compile(r"\b(?:i|we|you|one|no|might|may|can|could|to|they)\s+$"),
+        re.compile(r"^\s+(?:if|whether|what|why|how|who|where|when)\b"),
+    ),
+    "fun": (re.compile(r"\b(?:make|makes|making|made|poke|pokes|poking|poked)\s+$"), None),
+    "comic": (None, re.compile(r"^\s+(?:books?|strips?|style|panels?|sans)\b")),
+    "marvel": (None, re.compile(r"^\s+(?:comics|studios?|movies?|universe|characters?|superheroes?)\b")),
+}
+
+
+def _is_false_positive(text: str, start: int, end: int, key: str) -> bool:
+    guard = _FALSE_POSITIVES.get(key)
+    if guard is None:
+        return False
+    before, after = guard
+    return bool((before and before.search(text[:start])) or (after and after.search(text[end:])))
+
+
+def _find_mentions(text: str, matcher: _Matcher) -> list[_Mention]:
+    mentions = []
+    for m in matcher.pattern.finditer(text):
+        key = _form_key(m.group())
+        if not _is_false_positive(text, m.start(), m.end(), key):
+            mentions.append(_Mention(m.start(), m.end(), key, matcher.values[key]))
+    return mentions
+
+
+# --- negation ---------------------------------------------------------------------------
+
+_CLAUSE_BREAK = re.compile(
+    r"[.;:!?,()\[\]]|\s-\s"
+    r"|\b(?:but|however|although|though|whereas|while|yet|because|since|hence|therefore|thus|"
+    r"instead(?!\s+of)|rather(?!\s+than))\b"
+    r"|\band\s+(?=(?:it|it's|this|that|the|there|they|he|she|i|instead|rather|more|evokes?|"
+    r"conveys?|seems?|looks?|appears?|shows?|feels?|is|are|suggests?|creates?|gives?|"
+    r"expresses?)\b)"
+)
+_NEGATION_CUE = re.compile(
+    r"\b(?:not|no|never|without|nor|neither|none|nothing|lacks?|lacking|lack of|absence of|"
+    r"absent|free of|devoid of|rather than|instead of|as opposed to|other than|rules? out|"
+    r"ruled out|ruling out|far from|hardly|barely|[a-z]+n't|isnt|arent|wasnt|werent|doesnt|"
+    r"dont|didnt|cant|cannot|couldnt|wouldnt|shouldnt|hasnt|havent|aint)\b"
+)
+_AFFIRMING = re.compile(
+    r"\b(?:not only|not just|not merely|not simply|no doubt|without (?:a |any )?doubt|"
+    r"no question|nothing but|nothing short of|no matter|not to mention|not least|"
+    r"(?:can't|cannot|can not) help but|no wonder|never fails to)\b"
+)
+_POST_NEGATION = re.compile(
+    r"^\s*(?:"
+    r"(?:is|are|was|were|seems?|appears?)\s+(?:not|absent|missing|lacking)\b"
+    r"(?!\s+(?:only|just|merely|the only|limited))"
+    r"|(?:isn't|aren't|wasn't|weren't|isnt|arent|doesn't|does not|do not|don't)\b"
+    r"(?!\s+(?:only|just))"
+    r"|[:=\-]\s*(?:no|none|false|absent|0)\b"
+    r")"
+)
+
+
+class _Clauses:
+    """Clause boundaries of one text, for negation scope look-ups."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+
+    def before(self, pos: int) -> str:
+        """The part of the clause that precedes ``pos``."""
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return self.text[self._starts[i] if i >= 0 else 0: pos]
+
+
+def _is_negated(clauses: _Clauses, mention: _Mention) -> bool:
+    window = _AFFIRMING.sub(" ", clauses.before(mention.start))
+    if _NEGATION_CUE.search(window):
+        return True
+    return bool(_POST_NEGATION.match(clauses.text[mention.end:]))
+
+
+# --- closed-set labels ------------------------------------------------------------------
+
+_CORRECTION_GAP = re.compile(r"^[\s,(]*or\s*,?\s*(?:rather|more (?:precisely|accurately|specifically|exactly))\b")
+_ALTERNATIVE_WORD = re.compile(r"\bor\b|/")
+
+
+def _resolve_alternatives(text: str, mentions: list[_Mention]) -> list[_Mention] | None:
+    """Apply self-corrections; None when two different labels are offered as alternatives."""
+    kept: list[_Mention] = []
+    for mention in mentions:
+        if kept and kept[-1].value != mention.value:
+            gap = text[kept[-1].end: mention.start]
+            if _CORRECTION_GAP.match(gap):
+                kept.pop()
+            elif (
+                _ALTERNATIVE_WORD.search(gap)
+                and not re.search(r"[.;!?:]", gap)
+                and len(re.findall(r"[a-z']+", gap)) <= 6
+            ):
+                return None
+        kept.append(mention)
+    return kept
+
+
+# An emotion word right after one of these names the evoked emotion, not a scene detail.
+_EVOCATION_CUE = re.compile(
+    r"\b(?:evok(?:e|es|ed|ing)|elicit(?:s|ed|ing)?|convey(?:s|ed|ing)?|inspir(?:e|es|ed|ing)|"
+    r"feel(?:s|ing|ings)?|felt|sense of|emotions? of|mood of|atmosphere of)\b(?:\s+[a-z'-]+){0,4}\s*$"
+)
+
+
+def _label_from_text(text: str, label_set: LabelSet) -> str | None:
+    """The committed label in ``text`` (None if no mention survives, or if hedged).
+
+    Among the surviving mentions, the first one that follows an evocation cue
+    (``evokes``, ``a sense of``, ``feeling``) wins; without such a cue, the first one.
+    """
+    clauses = _Clauses(text)
+    mentions = [m for m in _find_mentions(text, _label_matcher(label_set)) if not _is_negated(clauses, m)]
+    resolved = _resolve_alternatives(text, mentions)
+    if not resolved:
+        return None
+    if len(label_set) >= 4 and len({m.value for m in resolved}) > len(label_set) // 2:
+        return None  # more than half the labels named: an echoed option list, not a choice
+    for mention in resolved:
+        if _EVOCATION_CUE.search(clauses.before(mention.start)):
+            return mention.value
+    return resolved[0].value
+
+
+_OPTION_TOKEN = r"([a-z]|\d{1,2})"
+_OPTION_WHOLE = re.compile(rf"^[\s(\[]*{_OPTION_TOKEN}[\s)\].:]*$")
+_OPTION_LEADING = re.compile(rf"^[\s(\[]*{_OPTION_TOKEN}\s*[).:\]\-](?:\s|$)")
+_OPTION_BRACKETED = re.compile(rf"[(\[]\s*{_OPTION_TOKEN}\s*[)\]]")
+_OPTION_NAMED = re.compile(
+    rf"\b(?:option|choice|letter|number)\s*(?:is\s*)?[:#]?\s*[(\[]?\s*{_OPTION_TOKEN}(?![a-z0-9])"
+)
+
+
+def _option_index(token: str, n_options: int) -> int | None:
+    index = int(token) - 1 if token.isdigit() else ord(token) - ord("a")
+    return index if 0 <= index < n_options else None
+
+
+def _chosen_options(final: str, n_options: int) -> set[int]:
+    """Indices of the options the final segment names by letter or number."""
+    whole = _OPTION_WHOLE.match(final)
+    if whole:
+        index = _option_index(whole.group(1), n_options)
+        return set() if index is None else {index}
+    found = set()
+    for pattern in (_OPTION_LEADING, _OPTION_BRACKETED, _OPTION_NAMED):
+        for m in pattern.finditer(final):
+            index = _option_index(m.group(1), n_options)
+            if index is not None:
+                found.add(index)
+    return found
+
+
+def _option_labels(options: Sequence[str], label_set: LabelSet) -> list[str]:
+    labels = []
+    for option in options:
+        label = label_set.canonical(option) or _label_from_text(normalize(option), label_set)
+        if label is None:
+            raise ValueError(f"option {option!r} names no label of set {label_set.name!r} ({', '.join(label_set.labels)})")
+        labels.append(label)
+    return labels
+
+
+def _resolve_label_set(label_set: str | LabelSet) -> LabelSet:
+    return label_set if isinstance(label_set, LabelSet) else get_label_set(label_set)
+
+
+def parse_label(text: str, label_set: str | LabelSet, options: Sequence[str] | None = None) -> str:
+    """The canonical label of ``label_set`` that ``text`` commits to, or ``UNPARSED``.
+
+    ``options`` are the label strings in the order the prompt listed them; give them to
+    let letters (``(B)``) and numbers (``2``) name an option. The rule is in the module
+    docstring. A ``yes_no`` label set is handed to :func:`parse_yes_no`.
+    """
+    ls = _resolve_label_set(label_set)
+    if ls.name == "yes_no":
+        return parse_yes_no(text)
+    option_labels = _option_labels(options, ls) if options else []
+    _, final = split_final_answer(text)
+    if not final:
+        return UNPARSED
+    chosen = {option_labels[i] for i in _chosen_options(final, len(option_labels))} if option_labels else set()
+    if len(chosen) > 1:
+        return UNPARSED
+    from_text = _label_from_text(final, ls)
+    if chosen:
+        from_option = chosen.pop()
+        return from_option if from_text in (None, from_option) else UNPARSED
+    return from_text if from_text is not None else UNPARSED
+
+
+# --- yes / no ---------------------------------------------------------------------------
+
+_SENTENCE_START = r"(?:^|[.!?;:]\s*)"
+_YES_TOKEN = re.compile(rf"{_SENTENCE_START}(?:yes|yeah|yep|yup)(?![a-z0-9])")
+_SHORT_TOKEN = re.compile(
+    rf"{_SENTENCE_START}(?P<word>absolutely not|definitely not|certainly not|of course not|not at all|"
+    r"not really|no way|no|nope|nah|true|false|correct|incorrect|affirmative|negative)\s*(?=[,.!;:)\-]|$)"
+)
+_SHORT_VALUES = {"true": "yes", "correct": "yes", "affirmative": "yes"}
+_BOTH_WAYS = re.compile(r"\b(?:yes\s*(?:and|or|/)\s*no|no\s*(?:and|or|/)\s*yes)\b")
+_HYPOTHETICAL = re.compile(r"\b(?:whether|if)\b")
+
+
+def _answer_tokens(final: str) -> set[str]:
+    """Explicit yes/no answer words: leading, or opening a later sentence."""
+    if _BOTH_WAYS.search(final):
+        return {"yes", "no"}
+    tokens = {"yes" for _ in _YES_TOKEN.finditer(final)}
+    for m in _SHORT_TOKEN.finditer(final):
+        tokens.add(_SHORT_VALUES.get(m.group("word"), "no"))
+    return tokens
+
+
+def _in_question(text: str, end: int) -> bool:
+    terminator = re.search(r"[.!?]", text[end:])
+    return bool(terminator and terminator.group() == "?")
+
+
+def _concept_votes(final: str, concept: str) -> set[str]:
+    """Polarity of every assertive concept mention (negation flips it)."""
+    clauses = _Clauses(final)
+    votes = set()
+    for mention in _find_mentions(final, _concept_matcher(concept)):
+        if _in_question(final, mention.end) or _HYPOTHETICAL.search(clauses.before(mention.start)):
+            continue
+        polarity = mention.value
+        if _is_negated(clauses, mention):
+            polarity = "no" if polarity == "yes" else "yes"
+        votes.add(polarity)
+    return votes
+
+
+def parse_yes_no(text: str, concept: str | None = None) -> str:
+    """``"yes"``, ``"no"`` or ``UNPARSED`` for a binary detection answer.
+
+    ``concept`` (``hate``, ``humor``, ``sarcasm``) lets statements such as ``the tweet is
+    sarcastic`` or ``there is no hate speech`` count; see the module docstring.
+    """
+    _, final = split_final_answer(text)
+    if not final:
+        return UNPARSED
+    tokens = _answer_tokens(final)
+    votes = _concept_votes(final, concept) if concept else set()
+    if len(tokens) > 1:
+        return UNPARSED
+    if tokens:
+        token = tokens.pop()
+        return UNPARSED if votes and token not in votes else token
+    return votes.pop() if len(votes) == 1 else UNPARSED
+
+
+# --- dispatch ---------------------------------------------------------------------------
+
+
+def parse_answer(
+    text: str,
+    label_set: str,
+    options: Sequence[str] | None = None,
+    concept: str | None = None,
+) -> str:
+    """Parse ``text`` for a task: ``yes_no`` goes to :func:`parse_yes_no`, any other label set to :func:`parse_label`."""
+    if label_set == "yes_no":
+        return parse_yes_no(text, concept)
+    return parse_label(text, label_set, options)

@@ -1,0 +1,297 @@
+"""Machinery every source builder shares: errors that name file and row, the
+``--skip-bad`` policy, resumable image verification, seeded splits, and writing a
+built dataset (records per split, media root, manifest) atomically and reproducibly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Hashable, Iterable, Sequence, TypeVar
+
+from lmms_emotion import __version__
+from lmms_emotion.paths import dataset_dir, manifest_path, media_root, records_path
+from lmms_emotion.records import Record, write_json, write_records
+
+T = TypeVar("T")
+
+
+class BuildError(ValueError):
+    """A raw-data problem that stops a build; the message names the file (and row) and the fix."""
+
+
+@dataclass(frozen=True)
+class BuildIssue:
+    """One bad input item: where it is and what is wrong with it."""
+
+    file: str
+    row: int | None
+    reason: str
+
+    def describe(self) -> str:
+        where = self.file if self.row is None else f"{self.file} row {self.row}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class IssueLog:
+    """Collects bad items: raises on the first one, or (``skip_bad``) records and continues."""
+
+    dataset: str
+    skip_bad: bool = False
+    issues: list[BuildIssue] = field(default_factory=list)
+
+    def report(self, file: str | os.PathLike, row: int | None, reason: str) -> None:
+        """Record a bad item; without ``skip_bad`` this raises :class:`BuildError` at once."""
+        issue = BuildIssue(str(file), row, reason)
+        if not self.skip_bad:
+            raise BuildError(
+                f"{self.dataset}: {issue.describe()}.\n"
+                "Fix the raw file (re-download or restore it from the official release), "
+                "or pass --skip-bad to leave such items out and list them in the build report."
+            )
+        self.issues.append(issue)
+
+
+@dataclass
+class BuildOptions:
+    """What every builder receives from ``lmms-emotion build-data``."""
+
+    raw: Path
+    out_root: Path
+    skip_bad: bool = False
+    workers: int = 4
+    verify: str = "decode"  # decode | exists
+    seed: int = 0
+    link_mode: str = "symlink"  # symlink | copy
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class BuildResult:
+    """What a builder produced: records per split plus anything it skipped."""
+
+    dataset: str
+    splits: dict[str, list[Record]]
+    skipped: list[BuildIssue]
+    manifest: dict
+
+    def summary(self) -> str:
+        lines = [f"{self.dataset}: built {sum(len(r) for r in self.splits.values())} records"]
+        for split, records in self.splits.items():
+            counts = Counter(r.answer for r in records)
+            per_class = ", ".join(f"{label}={n}" for label, n in sorted(counts.items()))
+            lines.append(f"  {split}: {len(records)} ({per_class})")
+        if self.skipped:
+            lines.append(f"  skipped {len(self.skipped)} bad item(s):")
+            lines.extend(f"    - {issue.describe()}" for issue in self.skipped[:50])
+            if len(self.skipped) > 50:
+                lines.append(f"    ... and {len(self.skipped) - 50} more (see manifest.json)")
+        return "\n".join(lines)
+
+
+def require_dir(path: Path, what: str, dataset: str, hint: str) -> Path:
+    """Fail fast when an expected raw folder is absent."""
+    if not path.is_dir():
+        raise BuildError(f"{dataset}: {what} {path} does not exist. {hint}")
+    return path
+
+
+def require_file(path: Path, what: str, dataset: str, hint: str) -> Path:
+    """Fail fast when an expected raw file is absent."""
+    if not path.is_file():
+        raise BuildError(f"{dataset}: {what} {path} does not exist. {hint}")
+    return path
+
+
+def load_json_file(path: Path, dataset: str) -> object:
+    """Parse a JSON file, naming the file and position on failure."""
+    try:
+        with path.open("r", encoding="utf-8") as handle:
+            return json.load(handle)
+    except json.JSONDecodeError as err:
+        raise BuildError(f"{dataset}: {path} is not valid JSON ({err.msg}, line {err.lineno} column {err.colno})") from None
+
+
+def safe_relative(path_text: str) -> str | None:
+    """A raw relative path in POSIX form, or None if it is absolute or climbs out with '..'."""
+    text = path_text.replace("\\", "/").strip()
+    if not text or text.startswith("/") or (len(text) > 1 and text[1] == ":"):
+        return None
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        return None
+    return "/".join(parts)
+
+
+# --- image verification, resumable --------------------------------------------------------
+
+
+class VerifyCache:
+    """An append-only JSONL of verified files keyed by (path, size, mtime).
+
+    Each result is appended and flushed as soon as it is known, so a killed build
+    resumes without re-decoding what it already checked.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._known: dict[str, tuple[int, int, str | None]] = {}
+        if path.is_file():
+            with path.open("r", encoding="utf-8") as handle:
+                for line in handle:
+                    try:
+                        entry = json.loads(line)
+                        self._known[entry["path"]] = (entry["size"], entry["mtime_ns"], entry["error"])
+                    except (json.JSONDecodeError, KeyError, TypeError):
+                        continue  # a torn last line from a kill: that file is simply checked again
+
+    def lookup(self, path: Path) -> tuple[bool, str | None]:
+        """(hit, error) for a file whose size and mtime are unchanged since it was checked."""
+        entry = self._known.get(str(path))
+        if entry is None:
+            return False, None
+        try:
+            stat = path.stat()
+        except OSError:
+            return False, None
+        if (stat.st_size, stat.st_mtime_ns) != entry[:2]:
+            return False, None
+        return True, entry[2]
+
+    def append(self, handle, path: Path, error: str | None) -> None:
+        stat = path.stat()
+        record = {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "error": error}
+        handle.write(json.dumps(record) + "\n")
+        handle.flush()
+        self._known[str(path)] = (stat.st_size, stat.st_mtime_ns, error)
+
+
+def _check_one(path: Path, checker: Callable[[Path], object]) -> str | None:
+    try:
+        checker(path)
+        return None
+    except FileNotFoundError:
+        return "file does not exist"
+    except Exception as err:  # noqa: BLE001 - any decode failure is a bad item
+        return str(err) or type(err).__name__
+
+
+def verify_media(paths: Sequence[Path], *, cache_file: Path, checker: Callable[[Path], object],
+                 workers: int = 4, desc: str = "verifying media") -> dict[Path, str | None]:
+    """Check every file with ``checker`` (in threads, with a progress bar), resumable via ``cache_file``.
+
+    Returns ``{path: None}`` for good files and ``{path: reason}`` for bad ones.
+    """
+    from tqdm.auto import tqdm
+
+    cache = VerifyCache(cache_file)
+    results: dict[Path, str | None] = {}
+    todo: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            results[path] = "file does not exist"
+            continue
+        hit, error = cache.lookup(path)
+        if hit:
+            results[path] = error
+        else:
+            todo.append(path)
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    with cache_file.open("a", encoding="utf-8") as handle, \
+            tqdm(total=len(paths), initial=len(paths) - len(todo), desc=desc, unit="file",
+                 disable=len(todo) < 200) as bar:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            for path, error in zip(todo, pool.map(lambda p: _check_one(p, checker), todo)):
+                results[path] = error
+                cache.append(handle, path, error)
+                bar.update(1)
+    return results
+
+
+# --- splits and writing ------------------------------------------------------------------
+
+
+def stratified_split(items: Sequence[T], *, key: Callable[[T], Hashable], test_fraction: float, seed: int,
+                     order_key: Callable[[T], str]) -> tuple[list[T], list[T]]:
+    """Seeded, class-stratified (train, test) split.
+
+    Items are first sorted by ``order_key`` so the result does not depend on the order
+    the raw folder was listed in; each class then contributes ``round(n * test_fraction)``
+    items (at least one when it has two or more) to the test side.
+    """
+    by_class: dict[Hashable, list[T]] = defaultdict(list)
+    for item in sorted(items, key=order_key):
+        by_class[key(item)].append(item)
+    rng = random.Random(seed)
+    train: list[T] = []
+    test: list[T] = []
+    for cls in sorted(by_class, key=str):
+        members = list(by_class[cls])
+        rng.shuffle(members)
+        n_test = round(len(members) * test_fraction)
+        if len(members) >= 2:
+            n_test = min(max(n_test, 1), len(members) - 1)
+        test.extend(members[:n_test])
+        train.extend(members[n_test:])
+    return sorted(train, key=order_key), sorted(test, key=order_key)
+
+
+def class_counts(records: Iterable[Record]) -> dict[str, int]:
+    """Records per gold label, sorted by label."""
+    counts = Counter(r.answer for r in records)
+    return dict(sorted(counts.items()))
+
+
+def link_media(dataset: str, out_root: Path, raw: Path, mode: str = "symlink") -> Path:
+    """Make ``<root>/<dataset>/media`` point at the raw folder (a symlink by default)."""
+    target = media_root(dataset, out_root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    raw = raw.absolute()
+    if target.is_symlink():
+        if Path(os.readlink(target)) == raw:
+            return target
+        target.unlink()
+    elif target.exists():
+        if mode == "symlink":
+            raise BuildError(f"{dataset}: {target} exists and is not a symlink; remove it or use --link-mode copy")
+        return target
+    if mode == "symlink":
+        target.symlink_to(raw, target_is_directory=True)
+    elif mode == "copy":
+        import shutil
+
+        shutil.copytree(raw, target)
+    else:
+        raise BuildError(f"unknown --link-mode {mode!r}; use symlink or copy")
+    return target
+
+
+def write_dataset(result: BuildResult, out_root: Path) -> Path:
+    """Write records per split (sorted by id) and the manifest; identical inputs give identical bytes."""
+    folder = dataset_dir(result.dataset, out_root)
+    folder.mkdir(parents=True, exist_ok=True)
+    splits_info = {}
+    for split, records in result.splits.items():
+        ordered = sorted(records, key=lambda r: r.id)
+        write_records(records_path(result.dataset, split, out_root), ordered)
+        splits_info[split] = {"count": len(ordered), "per_class": class_counts(ordered)}
+    manifest = {
+        "dataset": result.dataset,
+        "builder_version": __version__,
+        "splits": splits_info,
+        "skipped": [{"file": i.file, "row": i.row, "reason": i.reason} for i in result.skipped],
+        **result.manifest,
+    }
+    write_json(manifest_path(result.dataset, out_root), manifest)
+    return folder
+
+
+def relative_to_raw(path: Path, raw: Path) -> str:
+    """POSIX path of ``path`` relative to the raw root (for records' media paths)."""
+    return path.relative_to(raw).as_posix()

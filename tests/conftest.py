@@ -1,0 +1,33 @@
+"""Shared pytest setup: an offline, isolated environment for every test.
+
+Nothing here downloads: the hub is switched off, caches point into a per-session
+temporary folder, and the tiny models and datasets the tests need are built on the
+fly by the fixtures in ``tests/fixtures_*.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Set before anything imports huggingface_hub / datasets / transformers.
+_SESSION_TMP = Path(tempfile.mkdtemp(prefix="lmms_emotion_tests_"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ["HF_HOME"] = str(_SESSION_TMP / "hf_home")
+os.environ["HF_DATASETS_CACHE"] = str(_SESSION_TMP / "hf_datasets")
+os.environ["LMMS_EMOTION_DATA"] = str(_SESSION_TMP / "data_root_unset")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("WANDB_MODE", "disabled")
+
+import pytest  # noqa: E402
+
+pytest_plugins = ["tests.fixtures_models", "tests.fixtures_data"]
+
+
+@pytest.fixture(scope="session")
+def session_tmp() -> Path:
+    """A folder shared by the whole test session (tiny models, generated datasets)."""
+    return _SESSION_TMP

@@ -1,0 +1,181 @@
+"""Metrics against small examples computed by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from lmms_emotion import UNPARSED
+from lmms_emotion.metrics import (
+    accuracy,
+    bootstrap_ci,
+    confusion_matrix,
+    macro_f1,
+    paired_bootstrap_test,
+    per_class_accuracy,
+    unparsed_rate,
+)
+
+LABELS = ["anger", "fear", "joy"]
+# A 3-class example used throughout.
+GOLDS = ["anger", "anger", "anger", "fear", "fear", "joy", "joy", "joy", "joy", "joy"]
+PREDS = ["anger", "anger", "fear", "fear", UNPARSED, "joy", "joy", "joy", "anger", "sadness"]
+# Per class, by hand:
+#   anger: tp=2, fp=1 (joy->anger), fn=1 (anger->fear)       F1 = 2*2/(2*2+1+1) = 4/6 = 0.6667
+#   fear:  tp=1, fp=1 (anger->fear), fn=1 (fear->unparsed)   F1 = 2*1/(2*1+1+1) = 2/4 = 0.5
+#   joy:   tp=3, fp=0, fn=2 (joy->anger, joy->"sadness")     F1 = 2*3/(2*3+0+2) = 6/8 = 0.75
+#   "unparsed" and "sadness" are no class of their own.
+#   macro-F1 = (4/6 + 1/2 + 3/4) / 3 = (8/12 + 6/12 + 9/12) / 3 = 23/36 = 0.638888...
+# accuracy = 6 correct / 10 = 0.6; recall: anger 2/3, fear 1/2, joy 3/5.
+
+
+def test_accuracy() -> None:
+    assert accuracy(GOLDS, PREDS) == pytest.approx(0.6)
+    assert accuracy(["joy"], ["joy"]) == 1.0
+    assert accuracy(["joy", "fear"], [UNPARSED, UNPARSED]) == 0.0
+
+
+def test_unparsed_counts_as_wrong_not_dropped() -> None:
+    # Dropping the unparsed answer would give 1/1; counting it gives 1/2.
+    assert accuracy(["joy", "fear"], ["joy", UNPARSED]) == 0.5
+    assert per_class_accuracy(["joy", "fear"], ["joy", UNPARSED], LABELS)["fear"] == 0.0
+    assert macro_f1(["joy", "fear"], ["joy", UNPARSED], LABELS) == pytest.approx(0.5)  # (1 + 0) / 2
+
+
+def test_per_class_accuracy() -> None:
+    result = per_class_accuracy(GOLDS, PREDS, LABELS)
+    assert list(result) == LABELS
+    assert result["anger"] == pytest.approx(2 / 3)
+    assert result["fear"] == pytest.approx(1 / 2)
+    assert result["joy"] == pytest.approx(3 / 5)
+
+
+def test_per_class_accuracy_none_for_class_without_gold() -> None:
+    result = per_class_accuracy(["joy", "joy"], ["joy", "fear"], LABELS)
+    assert result == {"anger": None, "fear": None, "joy": 0.5}
+
+
+def test_macro_f1_hand_computed() -> None:
+    assert macro_f1(GOLDS, PREDS, LABELS) == pytest.approx(23 / 36)
+
+
+def test_macro_f1_skips_classes_absent_from_gold_and_pred() -> None:
+    # Only joy and fear occur: joy tp=1 fn=1 -> 2/3; fear tp=1 fp=1 -> 2/3. Anger is left out.
+    assert macro_f1(["joy", "joy", "fear"], ["joy", "fear", "fear"], LABELS) == pytest.approx(2 / 3)
+    # A class that occurs only as a (wrong) prediction still counts, with F1 = 0: (0 + 0) / 2.
+    assert macro_f1(["joy"], ["anger"], LABELS) == pytest.approx(0.0)
+    assert macro_f1(["joy", "fear"], ["joy", "fear"], LABELS) == 1.0
+
+
+def test_macro_f1_out_of_set_prediction_is_no_class() -> None:
+    # "sadness" is outside LABELS: joy gets fn=1 (F1 = 2/3) and no "sadness" term is added.
+    assert macro_f1(["joy", "joy"], ["joy", "sadness"], LABELS) == pytest.approx(2 / 3)
+
+
+def test_confusion_matrix() -> None:
+    assert confusion_matrix(GOLDS, PREDS, LABELS) == [
+        # anger fear joy other
+        [2, 1, 0, 0],  # gold anger
+        [0, 1, 0, 1],  # gold fear (one unparsed)
+        [1, 0, 3, 1],  # gold joy (one "sadness")
+    ]
+
+
+def test_confusion_matrix_row_sums_are_gold_counts() -> None:
+    matrix = confusion_matrix(GOLDS, PREDS, LABELS)
+    assert [sum(row) for row in matrix] == [GOLDS.count(label) for label in LABELS]
+
+
+def test_unparsed_rate() -> None:
+    assert unparsed_rate(PREDS) == pytest.approx(0.1)
+    assert unparsed_rate([UNPARSED, UNPARSED, "joy", "fear"]) == 0.5
+    assert unparsed_rate(["joy"]) == 0.0
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: accuracy(["joy"], ["joy", "fear"]),
+        lambda: accuracy([], []),
+        lambda: per_class_accuracy(["joy", "fear"], ["joy"], LABELS),
+        lambda: macro_f1([], [], LABELS),
+        lambda: confusion_matrix(["joy"], [], LABELS),
+        lambda: unparsed_rate([]),
+        lambda: bootstrap_ci([]),
+        lambda: paired_bootstrap_test([1.0, 0.0], [1.0]),
+        lambda: paired_bootstrap_test([], []),
+    ],
+)
+def test_bad_input_raises_value_error(call) -> None:
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_length_mismatch_message_is_clear() -> None:
+    with pytest.raises(ValueError, match="1 gold labels vs 2 predictions"):
+        accuracy(["joy"], ["joy", "fear"])
+
+
+def test_gold_outside_labels_raises() -> None:
+    with pytest.raises(ValueError, match="not in labels"):
+        macro_f1(["surprise"], ["joy"], LABELS)
+
+
+def test_bootstrap_ci_is_deterministic_and_brackets_the_mean() -> None:
+    values = [1.0] * 60 + [0.0] * 40
+    first = bootstrap_ci(values, n_resamples=500, seed=3)
+    assert first == bootstrap_ci(values, n_resamples=500, seed=3)
+    # The seed matters (continuous values, so two seeds cannot tie by coincidence).
+    spread = [(i * 7919 % 101) / 101 for i in range(100)]
+    assert bootstrap_ci(spread, n_resamples=500, seed=3) != bootstrap_ci(spread, n_resamples=500, seed=4)
+    low, high = first
+    assert low < 0.6 < high
+    # Standard error sqrt(0.24/100) ~ 0.049, so a 95% interval is about 0.6 +- 0.1.
+    assert 0.45 < low < 0.55 and 0.65 < high < 0.75
+
+
+def test_bootstrap_ci_of_a_constant_is_a_point() -> None:
+    assert bootstrap_ci([1.0] * 20) == (1.0, 1.0)
+
+
+def test_bootstrap_ci_wider_at_higher_confidence() -> None:
+    values = [1.0, 0.0] * 50
+    low90, high90 = bootstrap_ci(values, confidence=0.90)
+    low99, high99 = bootstrap_ci(values, confidence=0.99)
+    assert low99 < low90 and high90 < high99
+
+
+def test_paired_test_identical_runs_are_not_significant() -> None:
+    scores = [1.0, 0.0, 1.0, 1.0, 0.0] * 100
+    result = paired_bootstrap_test(scores, list(scores))
+    assert result["mean_diff"] == 0.0
+    assert result["p_value"] == 1.0
+    assert result["ci"] == (0.0, 0.0)
+    assert result["n"] == 500
+
+
+def test_paired_test_detects_a_one_directional_30_percent_difference() -> None:
+    b = [0.0] * 500
+    a = [1.0] * 150 + [0.0] * 350  # a beats b on 30% of the samples, never loses
+    result = paired_bootstrap_test(a, b)
+    assert result["mean_diff"] == pytest.approx(0.3)
+    assert result["p_value"] < 0.05
+    low, high = result["ci"]
+    assert 0.0 < low < 0.3 < high
+    # The difference is symmetric in sign.
+    assert paired_bootstrap_test(b, a)["mean_diff"] == pytest.approx(-0.3)
+    assert paired_bootstrap_test(b, a)["p_value"] < 0.05
+
+
+def test_paired_test_balanced_disagreement_is_not_significant() -> None:
+    # The models disagree on 40 samples, 20 each way: mean difference 0.
+    a = [1.0] * 20 + [0.0] * 20 + [1.0] * 60
+    b = [0.0] * 20 + [1.0] * 20 + [1.0] * 60
+    result = paired_bootstrap_test(a, b, n_resamples=2000)
+    assert result["mean_diff"] == 0.0
+    assert result["p_value"] > 0.5
+
+
+def test_paired_test_is_deterministic() -> None:
+    a = [1.0, 0.0, 1.0, 1.0] * 30
+    b = [1.0, 1.0, 0.0, 0.0] * 30
+    assert paired_bootstrap_test(a, b, seed=7) == paired_bootstrap_test(a, b, seed=7)

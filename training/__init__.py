@@ -1,0 +1,1 @@
+"""Training recipes (EmoVIT Q-Former tuning, EmoLLM projector + LoRA), installed as ``lmms_emotion.training``."""
