@@ -24,7 +24,8 @@ os.environ.setdefault("WANDB_MODE", "disabled")
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["tests.fixtures_models", "tests.fixtures_data"]
+# Every tests/fixtures_*.py module is a fixture plugin; adding one needs no edit here.
+pytest_plugins = sorted(f"tests.{p.stem}" for p in Path(__file__).parent.glob("fixtures_*.py"))
 
 
 @pytest.fixture(scope="session")

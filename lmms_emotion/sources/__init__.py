@@ -1,25 +1,29 @@
 """One module per public dataset: its raw release layout -> records + media root.
 
-Every module exposes ``NAME``, ``DESCRIPTION``, ``OBTAIN`` (where to get the raw
-release) and ``build(options: BuildOptions) -> BuildResult``. Modules are imported only
-when their dataset is built, so adding one costs nothing at import time.
+Every builder module here exposes ``NAME`` (the ``build-data`` name), ``DESCRIPTION``,
+``OBTAIN`` (where to get the raw release) and ``build(options: BuildOptions) ->
+BuildResult``. Builders are found by scanning this package (``common`` and ``_private``
+modules excluded), so adding a dataset means adding one module; each is imported only
+when listed or built.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from types import ModuleType
 
-# dataset name -> module path; the CLI's build-data choices come from here.
-SOURCES: dict[str, str] = {
-    "emoset": "lmms_emotion.sources.emoset",
-}
+_NOT_BUILDERS = {"common"}
+
+
+def available_sources() -> list[str]:
+    """Names of every dataset ``build-data`` can build."""
+    return sorted(info.name for info in pkgutil.iter_modules(__path__)
+                  if not info.name.startswith("_") and info.name not in _NOT_BUILDERS)
 
 
 def get_source(name: str) -> ModuleType:
     """Import the builder module of one dataset."""
-    try:
-        module_path = SOURCES[name]
-    except KeyError:
-        raise KeyError(f"unknown dataset {name!r}; buildable: {', '.join(sorted(SOURCES))}") from None
-    return importlib.import_module(module_path)
+    if name not in available_sources():
+        raise KeyError(f"unknown dataset {name!r}; buildable: {', '.join(available_sources())}")
+    return importlib.import_module(f"{__name__}.{name}")

@@ -71,3 +71,8 @@ def write_emoset(raw: str | Path, *, per_class: Mapping[str, int] = DEFAULT_COUN
                             else [emotion, image_rel, annotation_rel])
         (raw / f"{split}.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return expected
+
+
+def write_sample(out: Path) -> dict[str, dict[str, int]]:
+    """The ``lmms-emotion sample-data emoset`` folder: official rows, a few images per class and split."""
+    return write_emoset(out, per_class=DEFAULT_COUNTS)

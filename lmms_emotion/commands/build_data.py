@@ -1,0 +1,46 @@
+"""``lmms-emotion build-data DATASET --raw DIR``: a raw public release -> records under the data root."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    from lmms_emotion.sources import available_sources
+
+    parser = subparsers.add_parser("build-data", help="convert a raw public dataset into records under the data root")
+    parser.add_argument("dataset", choices=available_sources(), help="which dataset to build")
+    parser.add_argument("--raw", required=True, help="the dataset's raw release folder, as downloaded")
+    parser.add_argument("--data-root", "--out", dest="data_root", default=None,
+                        help="where built data goes (default $LMMS_EMOTION_DATA or ~/.cache/lmms_emotion)")
+    parser.add_argument("--skip-bad", action="store_true",
+                        help="leave out bad items (missing/corrupt files, malformed rows) and report them")
+    parser.add_argument("--workers", type=int, default=4, help="threads for media verification")
+    parser.add_argument("--verify", choices=("decode", "exists"), default="decode",
+                        help="decode every image/video (default) or only check that files exist")
+    parser.add_argument("--seed", type=int, default=0, help="seed for splits the builder has to define")
+    parser.add_argument("--link-mode", choices=("symlink", "copy"), default="symlink",
+                        help="how the media root refers to the raw folder")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from lmms_emotion.paths import data_root
+    from lmms_emotion.sources import get_source
+    from lmms_emotion.sources.common import BuildError, BuildOptions, write_dataset
+
+    root = data_root(args.data_root)
+    module = get_source(args.dataset)
+    options = BuildOptions(raw=Path(args.raw).expanduser(), out_root=root, skip_bad=args.skip_bad,
+                           workers=args.workers, verify=args.verify, seed=args.seed, link_mode=args.link_mode)
+    try:
+        result = module.build(options)
+    except BuildError as err:
+        print(f"build-data failed: {err}", file=sys.stderr)
+        return 2
+    folder = write_dataset(result, root)
+    print(result.summary())
+    print(f"wrote {folder}")
+    return 0
