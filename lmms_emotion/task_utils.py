@@ -217,3 +217,16 @@ def aggregate_per_class_acc(items: list[Mapping[str, Any]]) -> dict[str, float |
     from lmms_emotion.metrics import per_class_accuracy
 
     return per_class_accuracy([i["gold"] for i in items], [i["pred"] for i in items], _labels_of(items))
+
+
+def aggregate_group_mean(metrics: list, sizes: list[int], weight_by_size: bool = False) -> float | None:
+    """Group aggregation (``aggregate_metric_list``): the mean of the subtasks' scores.
+
+    lmms-eval matches group metric names by substring, so ``acc`` also selects each
+    task's ``per_class_acc`` dictionaries; those have no meaningful mean across label
+    sets and give None (shown as N/A) instead of an error.
+    """
+    if not metrics or not all(isinstance(m, (int, float)) for m in metrics):
+        return None
+    weights = sizes if weight_by_size else [1] * len(metrics)
+    return sum(m * w for m, w in zip(metrics, weights)) / sum(weights)

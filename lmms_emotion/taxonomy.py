@@ -179,7 +179,209 @@ YES_NO = _label_set(
     no=("no", "nope", "false", "incorrect", "negative"),
 )
 
-LABEL_SETS: dict[str, LabelSet] = {ls.name: ls for ls in (MIKELS8, EKMAN6, UNBIASEDEMO6, YES_NO)}
+# --- WEBEmo (Panda et al. 2018): Parrott's tree, 25 leaves -> 7 parents -> 2 polarities --------
+# Each leaf's words follow Parrott's (2001) tertiary emotions for that secondary emotion,
+# plus common adjective forms. WEBEmo swaps two of Parrott's 25 secondaries: gratitude
+# for longing (under love) and confusion for torment; confusion has no Parrott parent
+# and forms its own middle-level class, which makes 7. Words that fit several leaves
+# equally are left out (``shock``: horror or surprise; ``romantic``: affection or lust).
+
+_WEBEMO_LEAVES: dict[str, tuple[str, ...]] = {
+    "affection": (
+        "affection", "affectionate", "adoration", "adoring", "love", "loving", "fondness", "fond",
+        "liking", "attraction", "caring", "tenderness", "tender", "compassion", "compassionate",
+        "sentimentality", "sentimental", "warmth",
+    ),
+    "cheerfulness": (
+        "cheerfulness", "cheerful", "cheer", "joy", "joyful", "joyous", "happiness", "happy",
+        "gladness", "glad", "delight", "delighted", "enjoyment", "amusement", "amused", "bliss",
+        "blissful", "gaiety", "glee", "gleeful", "jolliness", "jolly", "joviality", "jovial",
+        "jubilation", "jubilant", "elation", "elated", "ecstasy", "ecstatic", "euphoria",
+        "euphoric", "merry", "laughter", "laughing",
+    ),
+    "confusion": (
+        "confusion", "confused", "confusing", "puzzlement", "puzzled", "bewilderment", "bewildered",
+        "perplexity", "perplexed", "bafflement", "baffled", "disorientation", "disoriented",
+    ),
+    "contentment": (
+        "contentment", "content", "contented", "pleasure", "satisfaction", "satisfied", "peaceful",
+        "peace", "calm", "calmness", "serene", "serenity", "tranquil", "tranquility",
+        "tranquillity", "relaxed", "relaxation", "at ease",
+    ),
+    "disappointment": (
+        "disappointment", "disappointed", "disappointing", "dismay", "dismayed", "displeasure",
+        "displeased", "letdown", "let down",
+    ),
+    "disgust": (
+        "disgust", "disgusted", "disgusting", "revulsion", "revolted", "revolting", "repulsed",
+        "repulsive", "repugnant", "contempt", "contemptuous", "gross", "grossed out", "nauseated",
+        "nauseating",
+    ),
+    "enthrallment": (
+        "enthrallment", "enthralled", "enthralling", "rapture", "rapt", "captivated", "captivating",
+        "captivation", "fascination", "fascinated", "fascinating", "enchantment", "enchanted",
+        "spellbound", "mesmerized", "mesmerised", "awe", "awed", "in awe", "awestruck", "wonder",
+        "wonderment",
+    ),
+    "envy": ("envy", "envious", "jealousy", "jealous", "covetous", "covetousness"),
+    "exasperation": (
+        "exasperation", "exasperated", "exasperating", "frustration", "frustrated", "frustrating",
+    ),
+    "gratitude": (
+        "gratitude", "grateful", "gratefulness", "thankfulness", "thankful", "appreciation",
+        "appreciative",
+    ),
+    "horror": (
+        "horror", "horrified", "horrifying", "horrific", "fear", "fearful", "afraid", "scared",
+        "scary", "fright", "frightened", "frightening", "terror", "terrified", "terrifying",
+        "panic", "panicked", "alarm", "alarmed", "hysteria", "hysterical", "mortification",
+        "mortified", "creepy", "spooky",
+    ),
+    "irritability": (
+        "irritability", "irritable", "irritation", "irritated", "irritating", "annoyance",
+        "annoyed", "annoying", "aggravation", "aggravated", "agitation", "agitated", "grouchiness",
+        "grouchy", "grumpiness", "grumpy", "cranky",
+    ),
+    "lust": (
+        "lust", "lustful", "desire", "sexual desire", "arousal", "aroused", "passion", "passionate",
+        "infatuation", "infatuated", "sensual", "sensuality", "seductive",
+    ),
+    "neglect": (
+        "neglect", "neglected", "alienation", "alienated", "isolation", "isolated", "loneliness",
+        "lonely", "rejection", "rejected", "homesickness", "homesick", "abandonment", "abandoned",
+        "dejection", "dejected", "insecurity", "insecure", "defeat", "defeated",
+    ),
+    "nervousness": (
+        "nervousness", "nervous", "anxiety", "anxious", "tension", "tense", "tenseness",
+        "uneasiness", "uneasy", "unease", "apprehension", "apprehensive", "worry", "worried",
+        "distress", "distressed", "dread", "stress", "stressed", "jittery",
+    ),
+    "optimism": (
+        "optimism", "optimistic", "hope", "hopeful", "hopefulness", "eagerness", "eager",
+        "anticipation", "positivity",
+    ),
+    "pride": ("pride", "proud", "triumph", "triumphant", "self-esteem", "dignity", "dignified"),
+    "rage": (
+        "rage", "enraged", "raging", "anger", "angry", "fury", "furious", "wrath", "wrathful",
+        "outrage", "outraged", "hostility", "hostile", "hate", "hatred", "hateful", "loathing",
+        "scorn", "spite", "spiteful", "vengefulness", "vengeful", "resentment", "resentful",
+        "bitterness", "bitter", "ferocity", "ferocious", "mad", "livid", "irate",
+    ),
+    "relief": ("relief", "relieved", "reassurance", "reassured"),
+    "sadness": (
+        "sadness", "sad", "sorrow", "sorrowful", "unhappiness", "unhappy", "grief", "grieving",
+        "depression", "depressed", "depressing", "despair", "hopelessness", "hopeless", "gloom",
+        "gloomy", "glumness", "glum", "woe", "misery", "miserable", "melancholy", "melancholic",
+        "heartbroken", "heartbreak", "mournful", "mourning", "tearful", "crying", "downcast",
+        "somber", "sombre",
+    ),
+    "shame": (
+        "shame", "ashamed", "shameful", "guilt", "guilty", "regret", "regretful", "remorse",
+        "remorseful", "embarrassment", "embarrassed", "humiliation", "humiliated",
+    ),
+    "suffering": (
+        "suffering", "agony", "pain", "painful", "hurt", "anguish", "anguished", "torment",
+        "tormented",
+    ),
+    "surprise": (
+        "surprise", "surprised", "surprising", "amazement", "amazed", "astonishment", "astonished",
+        "astonishing", "astounded", "startled", "stunned", "unexpected",
+    ),
+    "sympathy": (
+        "sympathy", "sympathetic", "pity", "empathy", "empathetic", "condolence", "condolences",
+    ),
+    "zest": (
+        "zest", "zestful", "enthusiasm", "enthusiastic", "zeal", "zealous", "excitement", "excited",
+        "exciting", "thrill", "thrilled", "thrilling", "exhilaration", "exhilarated",
+        "exhilarating", "energetic", "vigor", "vigour", "vitality",
+    ),
+}
+
+WEBEMO_25_TO_7: dict[str, str] = {
+    "affection": "love", "gratitude": "love", "lust": "love",
+    "cheerfulness": "joy", "contentment": "joy", "enthrallment": "joy", "optimism": "joy",
+    "pride": "joy", "relief": "joy", "zest": "joy",
+    "surprise": "surprise",
+    "disgust": "anger", "envy": "anger", "exasperation": "anger", "irritability": "anger",
+    "rage": "anger",
+    "confusion": "confusion",
+    "horror": "fear", "nervousness": "fear",
+    "disappointment": "sadness", "neglect": "sadness", "sadness": "sadness", "shame": "sadness",
+    "suffering": "sadness", "sympathy": "sadness",
+}
+"""WEBEmo fine (25) -> middle (7) level, after Parrott's tree with confusion on its own."""
+
+WEBEMO_7_TO_2: dict[str, str] = {
+    "love": "positive", "joy": "positive", "surprise": "positive",
+    "anger": "negative", "confusion": "negative", "fear": "negative", "sadness": "negative",
+}
+"""WEBEmo middle (7) -> top (2) level: the polarity of each middle-level emotion."""
+
+WEBEMO_RELEASE_ORDER: tuple[str, ...] = (
+    "affection", "cheerfullness", "confusion", "contentment", "disappointment", "disgust",
+    "enthrallment", "envy", "exasperation", "gratitude", "horror", "irritabilty", "lust",
+    "neglect", "nervousness", "optimism", "pride", "rage", "relief", "sadness", "shame",
+    "suffering", "surprise", "sympathy", "zest",
+)
+"""WEBEmo's class index order (``train25.txt``/``test25.txt`` label i), in the release's own
+spelling (``cheerfullness``, ``irritabilty``); alphabetical."""
+
+
+def _leaf_forms(*leaves: str) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for leaf in leaves:
+        for form in (leaf, *_WEBEMO_LEAVES[leaf]):
+            seen.setdefault(form, None)
+    return tuple(seen)
+
+
+def _children(mapping: Mapping[str, str], parent: str) -> list[str]:
+    return [child for child, owner in mapping.items() if owner == parent]
+
+
+WEBEMO25 = LabelSet(
+    name="webemo25",
+    labels=tuple(sorted(_WEBEMO_LEAVES)),
+    forms={leaf: _leaf_forms(leaf) for leaf in sorted(_WEBEMO_LEAVES)},
+    description="WEBEmo fine level: Parrott's 25 secondary emotions as WEBEmo uses them.",
+)
+
+_WEBEMO7_ORDER = ("anger", "confusion", "fear", "joy", "love", "sadness", "surprise")
+WEBEMO7 = LabelSet(
+    name="webemo7",
+    labels=_WEBEMO7_ORDER,
+    forms={mid: _leaf_forms(*_children(WEBEMO_25_TO_7, mid)) for mid in _WEBEMO7_ORDER},
+    description="WEBEmo middle level: Parrott's six primary emotions plus confusion; each "
+                "takes the words of its 25-level children.",
+)
+
+WEBEMO2 = LabelSet(
+    name="webemo2",
+    labels=("positive", "negative"),
+    forms={
+        polarity: (
+            *{"positive": ("pleasant", "positive emotion", "positive sentiment", "uplifting", "upbeat"),
+              "negative": ("unpleasant", "negative emotion", "negative sentiment")}[polarity],
+            *_leaf_forms(*[leaf for mid in _children(WEBEMO_7_TO_2, polarity)
+                           for leaf in _children(WEBEMO_25_TO_7, mid)]),
+            *_children(WEBEMO_7_TO_2, polarity),
+        )
+        for polarity in ("positive", "negative")
+    },
+    description="WEBEmo top level: positive (love, joy, surprise) or negative (anger, confusion, "
+                "fear, sadness); any word of a 25-level emotion names its polarity.",
+)
+
+
+def webemo_levels(fine_label: str) -> tuple[str, str]:
+    """The (middle, top) WEBEmo labels above a 25-level label."""
+    middle = WEBEMO_25_TO_7[fine_label]
+    return middle, WEBEMO_7_TO_2[middle]
+
+
+LABEL_SETS: dict[str, LabelSet] = {
+    ls.name: ls for ls in (MIKELS8, EKMAN6, UNBIASEDEMO6, YES_NO, WEBEMO25, WEBEMO7, WEBEMO2)
+}
 
 
 def register_label_set(label_set: LabelSet) -> LabelSet:
@@ -224,9 +426,29 @@ def _identity_table(dataset: str, label_set: LabelSet, **extra: str) -> DatasetT
     return DatasetTable(dataset=dataset, label_set=label_set.name, raw_to_label=mapping)
 
 
+def _webemo_table() -> DatasetTable:
+    """WEBEmo's raw labels: the class index in its lists, or a class name in either spelling."""
+    mapping = {label: label for label in WEBEMO25.labels}
+    for index, raw in enumerate(WEBEMO_RELEASE_ORDER):
+        canonical = {"cheerfullness": "cheerfulness", "irritabilty": "irritability"}.get(raw, raw)
+        mapping[str(index)] = canonical
+        mapping[raw] = canonical
+    return DatasetTable(dataset="webemo", label_set=WEBEMO25.name, raw_to_label=mapping)
+
+
 DATASET_TABLES: dict[str, DatasetTable] = {
     # EmoSet-118K folder and annotation names are the Mikels labels themselves.
     "emoset": _identity_table("emoset", MIKELS8),
+    # FI (You et al. 2016): one folder per Mikels emotion, named by the label.
+    "fi": _identity_table("fi", MIKELS8),
+    # ArtPhoto file-name prefixes and Abstract's vote-table columns shorten two labels.
+    "artphoto": _identity_table("artphoto", MIKELS8, sad="sadness", content="contentment"),
+    "abstract": _identity_table("abstract", MIKELS8, sad="sadness", content="contentment"),
+    # Emotion6 and EmotionROI (the same 1,980 images): folders named by the Ekman label.
+    "emotion6": _identity_table("emotion6", EKMAN6),
+    "emotionroi": _identity_table("emotionroi", EKMAN6),
+    "unbiasedemo": _identity_table("unbiasedemo", UNBIASEDEMO6),
+    "webemo": _webemo_table(),
 }
 
 

@@ -23,7 +23,20 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed for splits the builder has to define")
     parser.add_argument("--link-mode", choices=("symlink", "copy"), default="symlink",
                         help="how the media root refers to the raw folder")
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a dataset-specific choice, e.g. --option label=votes for emotion6 "
+                             "(docs/datasets.md lists them); repeatable")
     parser.set_defaults(handler=run)
+
+
+def _parse_options(pairs: list[str]) -> dict[str, str]:
+    extra: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"--option expects KEY=VALUE, got {pair!r}")
+        extra[key.strip()] = value.strip()
+    return extra
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,14 +46,29 @@ def run(args: argparse.Namespace) -> int:
 
     root = data_root(args.data_root)
     module = get_source(args.dataset)
-    options = BuildOptions(raw=Path(args.raw).expanduser(), out_root=root, skip_bad=args.skip_bad,
-                           workers=args.workers, verify=args.verify, seed=args.seed, link_mode=args.link_mode)
     try:
-        result = module.build(options)
+        extra = _parse_options(args.option)
+    except ValueError as err:
+        print(f"build-data failed: {err}", file=sys.stderr)
+        return 2
+    known = getattr(module, "OPTIONS", {})
+    unknown = sorted(set(extra) - set(known))
+    if unknown:
+        offered = ", ".join(f"{key}={'|'.join(values)}" for key, values in known.items()) or "none"
+        print(f"build-data failed: {args.dataset} takes no --option {', '.join(unknown)} (its options: {offered})",
+              file=sys.stderr)
+        return 2
+    options = BuildOptions(raw=Path(args.raw).expanduser(), out_root=root, skip_bad=args.skip_bad,
+                           workers=args.workers, verify=args.verify, seed=args.seed, link_mode=args.link_mode,
+                           extra=extra)
+    try:
+        built = module.build(options)
     except BuildError as err:
         print(f"build-data failed: {err}", file=sys.stderr)
         return 2
-    folder = write_dataset(result, root)
-    print(result.summary())
-    print(f"wrote {folder}")
+    # One raw release may yield several datasets (WEBEmo: one per level of its label hierarchy).
+    for result in built if isinstance(built, list) else [built]:
+        folder = write_dataset(result, root)
+        print(result.summary())
+        print(f"wrote {folder}")
     return 0

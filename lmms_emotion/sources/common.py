@@ -295,3 +295,90 @@ def write_dataset(result: BuildResult, out_root: Path) -> Path:
 def relative_to_raw(path: Path, raw: Path) -> str:
     """POSIX path of ``path`` relative to the raw root (for records' media paths)."""
     return path.relative_to(raw).as_posix()
+
+
+# --- helpers for builders that list images themselves ----------------------------------------
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
+
+
+def is_image_name(name: str) -> bool:
+    """Whether a file name has an image suffix (case-insensitive)."""
+    return Path(name).suffix.lower() in IMAGE_SUFFIXES
+
+
+def is_hidden(name: str) -> bool:
+    """Operating-system clutter in a raw folder (``.DS_Store``, ``__MACOSX``, ``Thumbs.db``)."""
+    return name.startswith((".", "__MACOSX", "_MACOSX")) or name.lower() == "thumbs.db"
+
+
+def image_checker(mode: str) -> Callable[[Path], object]:
+    """The per-file check for ``--verify``: ``decode`` every image, or only check it ``exists``."""
+    if mode == "exists":
+        return lambda path: None
+    if mode == "decode":
+        from lmms_emotion.media import verify_image
+
+        return verify_image
+    raise BuildError(f"unknown --verify mode {mode!r}; use decode or exists")
+
+
+def build_option(options: BuildOptions, dataset: str, key: str, default: str, choices: Sequence[str]) -> str:
+    """A dataset-specific ``--option KEY=VALUE`` value, checked against its choices."""
+    value = str(options.extra.get(key, default))
+    if value not in choices:
+        raise BuildError(f"{dataset}: --option {key}={value} is not valid; use one of {', '.join(choices)}")
+    return value
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    """A record whose image still has to be verified, and where the raw data named it."""
+
+    record: Record
+    image: Path
+    file: str
+    row: int | None = None
+
+
+def keep_readable(items: Sequence[PendingItem], issues: IssueLog, options: BuildOptions, dataset: str) -> list[Record]:
+    """Verify every item's image (resumable, see :func:`verify_media`); report bad ones and keep the rest."""
+    verdicts = verify_media([item.image for item in items],
+                            cache_file=dataset_dir(dataset, options.out_root) / ".verify_cache.jsonl",
+                            checker=image_checker(options.verify), workers=options.workers,
+                            desc=f"{dataset}: verifying images")
+    kept = []
+    for item in items:
+        error = verdicts.get(item.image)
+        if error is not None:
+            issues.report(item.file, item.row, f"image {item.record.media[0].path} is unreadable: {error}")
+            continue
+        kept.append(item.record)
+    return kept
+
+
+def stratified_splits(items: Sequence[T], *, key: Callable[[T], Hashable], order_key: Callable[[T], str],
+                      fractions: Sequence[tuple[str, float]], seed: int, rest: str = "train") -> dict[str, list[T]]:
+    """Seeded, class-stratified splits: each ``(name, fraction)`` of the whole, in order, the rest to ``rest``.
+
+    Repeated :func:`stratified_split`: the first split takes its fraction of every class,
+    the next takes its share of what remains, and so on, so ``[("test", 0.15), ("val",
+    0.05)]`` gives about 80/5/15.
+    """
+    remaining = list(items)
+    left = 1.0
+    splits: dict[str, list[T]] = {}
+    for name, fraction in fractions:
+        remaining, taken = stratified_split(remaining, key=key, test_fraction=fraction / left, seed=seed,
+                                            order_key=order_key)
+        splits[name] = taken
+        left -= fraction
+    splits[rest] = remaining
+    return splits
+
+
+def describe_split(fractions: Sequence[tuple[str, float]], seed: int, rest: str = "train") -> str:
+    """The split rule in words, for records' ``meta`` and the manifest."""
+    parts = [f"{name} {fraction:.0%}" for name, fraction in fractions]
+    parts.append(f"{rest} the rest")
+    return f"lmms-emotion seeded class-stratified split (sources.common.stratified_splits, seed {seed}): " + ", ".join(parts)

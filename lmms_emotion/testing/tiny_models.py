@@ -154,7 +154,10 @@ def tiny_corpus() -> list[str]:
         lines.append(f"The emotion is {form}.")
         lines.append(f"ASSISTANT: {form.capitalize()}</s>")
         lines.append(f"It feels {form}, {form}!")
-    return lines * 3 + [_PROMPT_TEXT]
+    # label names are what answers hold most: extra weight keeps every label a single token
+    labels = sorted({label for ls in LABEL_SETS.values() for label in ls.labels})
+    weighted = [f"Predict emotion: {label}" for label in labels for _ in range(4)]
+    return lines * 3 + [_PROMPT_TEXT] + weighted
 
 
 def _train_bpe(vocab_size: int, corpus: Iterable[str]):

@@ -1,0 +1,111 @@
+"""FI, Flickr & Instagram (You et al., AAAI 2016): raw release folder -> records.
+
+Published layout (the authors' ``emotion_dataset`` archive; the folder layout public
+loaders read)::
+
+    <raw>/emotion_dataset/<emotion>/<image>.jpg     one folder per Mikels emotion
+
+``<raw>`` may also be the ``emotion_dataset`` folder itself. The eight folders are named
+by the Mikels labels (amusement, anger, awe, contentment, disgust, excitement, fear,
+sadness); all eight must be present.
+
+FI has no official split. You et al. split it randomly 80/5/15 (train/val/test); we
+define that split seeded and class-stratified (:func:`~lmms_emotion.sources.common.stratified_splits`,
+``--seed``, default 0) over every listed image, before any image is verified, so a
+skipped bad file does not move the others. Each record carries its split and the rule
+(``meta.split_rule``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lmms_emotion.records import Media, Record
+from lmms_emotion.sources.common import (
+    BuildError,
+    BuildOptions,
+    BuildResult,
+    IssueLog,
+    PendingItem,
+    describe_split,
+    is_hidden,
+    is_image_name,
+    keep_readable,
+    link_media,
+    require_dir,
+    stratified_splits,
+)
+from lmms_emotion.taxonomy import get_dataset_table
+
+NAME = "fi"
+DESCRIPTION = "FI (Flickr & Instagram): 8 Mikels emotions, one folder each; seeded 80/5/15 split."
+OBTAIN = ("Request the FI 'emotion dataset' from the authors (Quanzeng You, https://qzyou.github.io/, "
+          "Emotion Analysis - Emotion Dataset) and unpack it; pass the folder holding emotion_dataset/.")
+SPLIT_FRACTIONS = (("test", 0.15), ("val", 0.05))
+
+
+def _class_root(raw: Path) -> Path:
+    nested = raw / "emotion_dataset"
+    return nested if nested.is_dir() else raw
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """List FI's class folders, split them seeded and stratified, and verify every image."""
+    raw = options.raw.absolute()
+    require_dir(raw, "FI folder", NAME, OBTAIN)
+    root = _class_root(raw)
+    table = get_dataset_table(NAME)
+    issues = IssueLog(NAME, skip_bad=options.skip_bad)
+
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not is_hidden(p.name))
+    known: dict[str, Path] = {}
+    for folder in folders:
+        label = table.label_for(folder.name)
+        if label is None:
+            issues.report(folder, None, f"unknown emotion folder {folder.name!r}; FI uses {', '.join(table.known_raw())}")
+            continue
+        known[label] = folder
+    missing = [label for label in table.known_raw() if label not in known]
+    if missing:
+        raise BuildError(f"{NAME}: {root} has no folder for {', '.join(missing)}; expected one folder per emotion "
+                         f"({', '.join(table.known_raw())}). {OBTAIN}")
+
+    listed: list[tuple[str, str, Path]] = []  # (label, path relative to raw, absolute path)
+    ignored = 0
+    for label, folder in sorted(known.items()):
+        for path in sorted(folder.rglob("*")):
+            if path.is_dir() or is_hidden(path.name):
+                continue
+            if not is_image_name(path.name):
+                ignored += 1
+                continue
+            listed.append((label, path.relative_to(raw).as_posix(), path))
+    if not listed:
+        raise BuildError(f"{NAME}: no images under {root}. {OBTAIN}")
+
+    rule = describe_split(SPLIT_FRACTIONS, options.seed)
+    assigned = stratified_splits(listed, key=lambda item: item[0], order_key=lambda item: item[1],
+                                 fractions=SPLIT_FRACTIONS, seed=options.seed)
+    splits: dict[str, list[Record]] = {}
+    for split in ("train", "val", "test"):
+        pending = []
+        for label, rel, path in assigned[split]:
+            source_id = rel[len(_prefix(raw, root)):].rsplit(".", 1)[0]
+            record = Record(
+                id=f"{NAME}/{split}/{source_id}", task="emotion_closed", source=NAME, split=split,
+                media=(Media("image", rel),), text="", label_set=table.label_set, answer=label,
+                meta={"source_id": source_id, "split_rule": rule},
+            )
+            pending.append(PendingItem(record, path, str(path.parent), None))
+        splits[split] = keep_readable(pending, issues, options, NAME)
+
+    link_media(NAME, options.out_root, raw, options.link_mode)
+    manifest = {"source": "FI (Flickr & Instagram)", "raw": str(raw), "label_set": table.label_set,
+                "verify": options.verify, "split_rule": rule, "ignored_non_image_files": ignored}
+    return BuildResult(dataset=NAME, splits=splits, skipped=issues.issues, manifest=manifest)
+
+
+def _prefix(raw: Path, root: Path) -> str:
+    """The part of a raw-relative path that is not the class folder (``emotion_dataset/`` or nothing)."""
+    rel = root.relative_to(raw).as_posix()
+    return "" if rel == "." else rel + "/"

@@ -1,0 +1,101 @@
+"""UnbiasedEmo (Panda et al., ECCV 2018): raw release folder -> records.
+
+Published layout (``UnBiasedEmo`` from rpand002.github.io/emotion.html; what public
+loaders read)::
+
+    <raw>/images/<emotion>/<object>/<image>.jpg     3,045 images
+
+Emotions: anger, fear, joy, love, sadness, surprise. The object level (the same objects
+photographed under different emotions, the point of the dataset) goes to
+``meta.object``; images placed directly in an emotion folder are accepted with an empty
+object. ``<raw>`` may also be a folder holding ``UnBiasedEmo/images/``.
+
+No official split: a seeded train/test split, stratified by emotion and, within each
+emotion, by object: every (emotion, object) group gives 20% of its images (rounded, at
+least one of two or more) to test (``--seed``, default 0); recorded in each record.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lmms_emotion.records import Media, Record
+from lmms_emotion.sources.common import (
+    BuildError,
+    BuildOptions,
+    BuildResult,
+    IssueLog,
+    PendingItem,
+    describe_split,
+    is_hidden,
+    is_image_name,
+    keep_readable,
+    link_media,
+    require_dir,
+    stratified_splits,
+)
+from lmms_emotion.taxonomy import get_dataset_table
+
+NAME = "unbiasedemo"
+DESCRIPTION = "UnbiasedEmo: 6 emotions over shared objects, 3,045 images; seeded 80/20 split."
+OBTAIN = ("Download UnBiasedEmo from https://rpand002.github.io/emotion.html (Panda et al. 2018) and unpack it; "
+          "pass the folder holding images/<emotion>/<object>/.")
+SPLIT_FRACTIONS = (("test", 0.2),)
+
+
+def _images_folder(raw: Path) -> Path:
+    for candidate in (raw / "images", raw / "UnBiasedEmo" / "images"):
+        if candidate.is_dir():
+            return candidate
+    return require_dir(raw / "images", "image folder", NAME, OBTAIN)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """List emotion/object folders, split seeded and stratified, and verify every image."""
+    raw = options.raw.absolute()
+    require_dir(raw, "UnbiasedEmo folder", NAME, OBTAIN)
+    images = _images_folder(raw)
+    table = get_dataset_table(NAME)
+    issues = IssueLog(NAME, skip_bad=options.skip_bad)
+
+    listed = []  # (label, object, rel, path)
+    found_labels = set()
+    for folder in sorted(p for p in images.iterdir() if p.is_dir() and not is_hidden(p.name)):
+        label = table.label_for(folder.name)
+        if label is None:
+            issues.report(folder, None, f"unknown emotion folder {folder.name!r}; UnbiasedEmo uses "
+                                        f"{', '.join(table.known_raw())}")
+            continue
+        found_labels.add(label)
+        for path in sorted(folder.rglob("*")):
+            if path.is_dir() or is_hidden(path.name) or not is_image_name(path.name):
+                continue
+            parts = path.relative_to(folder).parts
+            obj = parts[0] if len(parts) > 1 else ""
+            listed.append((label, obj, path.relative_to(raw).as_posix(), path))
+    missing = [label for label in table.known_raw() if label not in found_labels]
+    if missing:
+        raise BuildError(f"{NAME}: {images} has no folder for {', '.join(missing)}; expected one folder per emotion "
+                         f"({', '.join(table.known_raw())}). {OBTAIN}")
+
+    split_rule = describe_split(SPLIT_FRACTIONS, options.seed) + "; strata: emotion x object"
+    assigned = stratified_splits(listed, key=lambda item: (item[0], item[1]), order_key=lambda item: item[2],
+                                 fractions=SPLIT_FRACTIONS, seed=options.seed)
+    splits: dict[str, list[Record]] = {}
+    images_rel = images.relative_to(raw).as_posix() + "/"
+    for split in ("train", "test"):
+        pending = []
+        for label, obj, rel, path in assigned[split]:
+            source_id = rel[len(images_rel):].rsplit(".", 1)[0]
+            record = Record(
+                id=f"{NAME}/{split}/{source_id}", task="emotion_closed", source=NAME, split=split,
+                media=(Media("image", rel),), text="", label_set=table.label_set, answer=label,
+                meta={"source_id": source_id, "object": obj, "split_rule": split_rule},
+            )
+            pending.append(PendingItem(record, path, str(path.parent), None))
+        splits[split] = keep_readable(pending, issues, options, NAME)
+
+    link_media(NAME, options.out_root, raw, options.link_mode)
+    manifest = {"source": "UnbiasedEmo", "raw": str(raw), "label_set": table.label_set, "verify": options.verify,
+                "split_rule": split_rule}
+    return BuildResult(dataset=NAME, splits=splits, skipped=issues.issues, manifest=manifest)
