@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 TINY_SIZES = {
-    "vocab_size": 1024,  # BPE target before <image>/<video> are appended
+    "vocab_size": 2048,  # BPE target before <image>/<video> are appended; room for every label set
     "qformer_vocab_size": 768,
     "image_size": 32,
     "patch_size": 8,
