@@ -8,8 +8,8 @@ text first (:func:`normalize`), then looks only at the *final segment*
 The decision rule for closed-set labels (:func:`parse_label`), applied in this order:
 
 1. **Final segment.** If the text has an explicit answer marker (``Predict emotion:``,
-   ``Final answer:``, ``Answer:``, ``Emotion:``, ``The answer is``, ``the dominant emotion
-   is``, ``I would say``, ``best described as``, ...), only the text after the *last*
+   ``Final answer:``, ``Answer:``, ``Emotion:``, ``Intent:``, ``The answer is``, ``the
+   dominant emotion is``, ``the intent is``, ``I would say``, ``best described as``, ...), only the text after the *last*
    marker counts. Without one, a concluding connective (``therefore``, ``thus``,
    ``overall``, ``in conclusion``, ...) plays the same role; without either, the whole
    text counts. A marker followed by nothing (``... is my final answer.``) is ignored.
@@ -139,7 +139,12 @@ _STRONG_MARKERS = tuple(
         r"\b(?:answer|response|output|prediction|classification)\s*(?:is\s*)?[:=]",
         (
             r"\b(?:emotions?|emotional (?:label|category|class)|emotion (?:label|category|class)|"
-            r"label|category|class)\s*[:=]"
+            r"label|category|class|intent|intention)\s*[:=]"
+        ),
+        (
+            rf"\b(?:the|this|its|their|his|her|my)\s+(?:(?:{_EMOTION_ADJ}|real|true|actual|speaker's|person's|poster's)\s+){{0,2}}"
+            r"(?:intent|intention|purpose|goal)(?:\s+(?:behind|of)\s+(?:it|this|the [a-z]+))?\s+"
+            r"(?:is|would be|seems to be|appears to be|is likely|is probably)(?:\s+to)?(?![a-z'])"
         ),
         (
             r"\b(?:the|my|our|correct|best|right)\s+(?:(?:final|correct|best|right|most appropriate|"

@@ -11,6 +11,10 @@ Every argument lmms-eval accepts is passed through unchanged. On top of that:
 4. The HF ``evaluate`` package, imported by lmms-eval's metric registry but used only for
    tasks that name an ``evaluate`` metric, is imported on first use instead of at start.
 5. The exit status is non-zero when an evaluation fails (lmms-eval logs and returns 0).
+6. ``--judge-model NAME [--judge-base-url URL] [--judge-api-key-env VAR] [--judge-cache FILE]``
+   enables the optional LLM judge for open-set answers the lexicon cannot place
+   (:mod:`lmms_emotion.judge`). The options reach the scoring code as environment
+   variables (``LMMS_EMOTION_JUDGE_*``) that hold the key's variable *name*, never the key.
 """
 
 from __future__ import annotations
@@ -30,7 +34,34 @@ def _own_arguments(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--data-root", default=None)
     parser.add_argument("--prompt-style", default=None, choices=("plain", "emovit"))
     parser.add_argument("--no-preflight", action="store_true")
+    parser.add_argument("--judge-model", default=None)
+    parser.add_argument("--judge-base-url", default=None)
+    parser.add_argument("--judge-api-key-env", default=None)
+    parser.add_argument("--judge-cache", default=None)
     return parser.parse_known_args(list(argv))
+
+
+def configure_judge(own: argparse.Namespace) -> str | None:
+    """Export the ``--judge-*`` options to the environment; returns an error message, or None if fine."""
+    from lmms_emotion.judge import DEFAULT_API_KEY_ENV, ENV
+
+    extras = [name for name in ("judge_base_url", "judge_api_key_env", "judge_cache") if getattr(own, name)]
+    if not own.judge_model:
+        if extras:
+            flags = ", ".join("--" + name.replace("_", "-") for name in extras)
+            return f"{flags} given without --judge-model: name the judge model to enable the judge"
+        return None
+    key_env = own.judge_api_key_env or DEFAULT_API_KEY_ENV
+    if not os.environ.get(key_env, "").strip() and not own.judge_base_url:
+        return (f"--judge-model {own.judge_model}: no API key in ${key_env}; set it, name another variable "
+                "with --judge-api-key-env, or point --judge-base-url at a server that needs none")
+    os.environ[ENV["model"]] = own.judge_model
+    os.environ[ENV["api_key_env"]] = key_env
+    if own.judge_base_url:
+        os.environ[ENV["base_url"]] = own.judge_base_url
+    if own.judge_cache:
+        os.environ[ENV["cache"]] = os.path.abspath(os.path.expanduser(own.judge_cache))
+    return None
 
 
 def _tasks_value(argv: Sequence[str]) -> str | None:
@@ -64,6 +95,10 @@ def run(argv: Sequence[str]) -> int:
         os.environ["LMMS_EMOTION_DATA"] = os.path.abspath(os.path.expanduser(own.data_root))
     if own.prompt_style:
         os.environ["LMMS_EMOTION_PROMPT_STYLE"] = own.prompt_style
+    judge_problem = configure_judge(own)
+    if judge_problem:
+        print(f"lmms-emotion eval: {judge_problem}", file=sys.stderr)
+        return 2
 
     dirs = plugin_task_dirs()
     index = index_task_dirs(dirs)

@@ -1,8 +1,18 @@
 """Prompts, rendered from records at evaluation time (never stored in them).
 
+One question per task kind (:func:`question_for` dispatches on a record's ``task``), all
+of our own wording:
+
+* ``emotion_closed``: which emotion, choosing from the options listed in label-set order;
+* ``intent``: which intent, choosing from the options listed in label-set order;
+* ``emotion_open``: which emotion, named freely in one word (no options);
+* ``hate`` / ``humor`` / ``sarcasm``: a yes/no question about the concept.
+
+Accompanying text (a meme's caption, an utterance, a tweet) is quoted before the question.
+
 Two styles, selectable per run:
 
-* ``plain``: our own closed-set wording, with the options listed in label-set order.
+* ``plain``: the wording as written here.
 * ``emovit``: the same text passed through EmoVIT's training-time instruction
   normalisation (LAVIS ``blip_caption`` processor: lower-case; ``. ! " ( ) * # : ; ~``
   replaced by spaces; cut to 50 words), so EmoVIT-style checkpoints see text shaped the
@@ -19,18 +29,43 @@ import os
 import re
 from typing import Mapping, Sequence
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 PROMPT_STYLES = ("plain", "emovit")
 PROMPT_STYLE_ENV = "LMMS_EMOTION_PROMPT_STYLE"
 
 _MEDIA_NOUN = {"image": "image", "video": "video clip"}
 
 _CLOSED_TEMPLATE = (
-    "{context}Which emotion does this {media} evoke? "
+    "{context}{emotion_question} "
     "Choose exactly one option from this list: {options}. "
     "Reply with the option word only."
 )
+_OPEN_TEMPLATE = "{context}{emotion_question} Name the emotion in one word."
+_INTENT_TEMPLATE = (
+    "{context}{intent_question} "
+    "Choose exactly one option from this list: {options}. "
+    "Reply with the option only."
+)
+_BINARY_TEMPLATE = "{context}{question} Answer yes or no."
 _TEXT_CONTEXT = 'The {media} comes with this text: "{text}". '
+
+# Images evoke an emotion in the viewer; in a video clip a person speaks and expresses one.
+_EMOTION_QUESTION = {
+    "image": "Which emotion does this image evoke?",
+    "video": "Which emotion does the person speaking in this video clip express?",
+}
+_INTENT_QUESTION = {
+    "image": "What is the intent behind this image, that is, why would someone take or share it?",
+    "video": "What is the intent of the person speaking in this video clip?",
+}
+_BINARY_QUESTION = {
+    "hate": ("Is this {media} hateful, that is, does it attack or demean people for who they are "
+             "(for example their race, religion, gender, origin or disability)?"),
+    "humor": "Is this {media} funny, that is, is it meant to make people laugh?",
+    "sarcasm": "Is this {media} sarcastic, that is, does it mean the opposite of what it literally says?",
+}
+CLOSED_SET_TASKS = ("emotion_closed", "intent")
+"""Task kinds whose prompt lists the label set's options."""
 
 _EMOVIT_STRIP = re.compile(r"[.!\"()*#:;~]")
 EMOVIT_MAX_WORDS = 50
@@ -52,11 +87,58 @@ def resolve_style(kwargs: Mapping | None = None) -> str:
     return style
 
 
-def closed_set_prompt(options: Sequence[str], *, modality: str = "image", text: str = "") -> str:
-    """Our closed-set question: the options in the given order, one word asked back."""
+def _media_and_context(modality: str, text: str) -> tuple[str, str]:
     media = _MEDIA_NOUN.get(modality, "image")
-    context = _TEXT_CONTEXT.format(media=media, text=text.strip()) if text.strip() else ""
-    return _CLOSED_TEMPLATE.format(context=context, media=media, options=", ".join(options))
+    context = _TEXT_CONTEXT.format(media=media, text=text.strip()) if text and text.strip() else ""
+    return media, context
+
+
+def closed_set_prompt(options: Sequence[str], *, modality: str = "image", text: str = "") -> str:
+    """Our closed-set emotion question: the options in the given order, one word asked back."""
+    _, context = _media_and_context(modality, text)
+    question = _EMOTION_QUESTION.get(modality, _EMOTION_QUESTION["image"])
+    return _CLOSED_TEMPLATE.format(context=context, emotion_question=question, options=", ".join(options))
+
+
+def open_set_prompt(*, modality: str = "image", text: str = "") -> str:
+    """Our open-set emotion question (EmoBench Emo-O): no options, one word asked back."""
+    _, context = _media_and_context(modality, text)
+    question = _EMOTION_QUESTION.get(modality, _EMOTION_QUESTION["image"])
+    return _OPEN_TEMPLATE.format(context=context, emotion_question=question)
+
+
+def intent_prompt(options: Sequence[str], *, modality: str = "image", text: str = "") -> str:
+    """Our intent question: the intent options in the given order, one option asked back."""
+    _, context = _media_and_context(modality, text)
+    question = _INTENT_QUESTION.get(modality, _INTENT_QUESTION["image"])
+    return _INTENT_TEMPLATE.format(context=context, intent_question=question, options=", ".join(options))
+
+
+def binary_prompt(concept: str, *, modality: str = "image", text: str = "") -> str:
+    """Our yes/no question for a detection concept (``hate``, ``humor``, ``sarcasm``)."""
+    if concept not in _BINARY_QUESTION:
+        raise ValueError(f"no yes/no question for concept {concept!r}; known: {', '.join(_BINARY_QUESTION)}")
+    media, context = _media_and_context(modality, text)
+    return _BINARY_TEMPLATE.format(context=context, question=_BINARY_QUESTION[concept].format(media=media))
+
+
+def question_for(task: str, *, options: Sequence[str] = (), modality: str = "image", text: str = "") -> str:
+    """The question for a record of task kind ``task`` (before styling and pre/post prompts).
+
+    ``options`` (the label set's labels in order) are used by the closed-set kinds
+    (:data:`CLOSED_SET_TASKS`) only. Evaluation (``task_utils.doc_to_text``) and the
+    training export both render their prompts through this one function.
+    """
+    if task == "emotion_closed":
+        return closed_set_prompt(options, modality=modality, text=text)
+    if task == "intent":
+        return intent_prompt(options, modality=modality, text=text)
+    if task == "emotion_open":
+        return open_set_prompt(modality=modality, text=text)
+    if task in _BINARY_QUESTION:
+        return binary_prompt(task, modality=modality, text=text)
+    raise ValueError(f"no prompt for task kind {task!r}; known: emotion_closed, intent, emotion_open, "
+                     f"{', '.join(_BINARY_QUESTION)}")
 
 
 def apply_style(prompt: str, style: str) -> str:

@@ -11,12 +11,26 @@ when the data is absent.
 Document order: docs are ordered by a hash of their id, a fixed pseudo-random order,
 so lmms-eval's ``--limit N`` (always the first N docs) samples across classes instead
 of taking the first class only.
+
+Provenance: when a built dataset's manifest carries a ``summary`` (EmoBench's does: which
+sources, splits, seed and sampling rule), :func:`load_docs` prints it once per process,
+and the EmoBench hooks add a per-task ``sources`` metric naming the source datasets and
+splits the task's samples came from, so every results table and ``results.json`` shows
+what the numbers were computed on.
+
+EmoBench scoring (:func:`process_results_emobench`): every numeric per-sample value is
+``{"score": x, "subtask": kind}`` (lmms-eval's CLT stderr reads ``score``), aggregated by
+:func:`aggregate_score` into a float that remembers its sub-task (:class:`SubtaskScore`),
+so the group aggregation :func:`aggregate_subtask_mean` can average sub-tasks rather
+than tasks (lmms-eval hands a group only its leaf tasks' values, flattened).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sys
+import threading
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -69,6 +83,8 @@ def read_task_docs(index_row: Mapping[str, Any], root: str | Path | None = None)
     media = media_root(dataset, root)
     docs = [_doc_from_record(r, media) for r in read_records(path)]
     docs = [d for d in docs if _matches(d, index_row.get("where"))]
+    if not docs:
+        raise DataNotBuiltError(_no_matching_docs(path, index_row, build))
     missing = [p for d in docs for p in d["media_paths"] if not Path(p).exists()]
     if missing:
         shown = "\n    ".join(missing[:5])
@@ -76,10 +92,53 @@ def read_task_docs(index_row: Mapping[str, Any], root: str | Path | None = None)
             f"{len(missing)} media file(s) listed in {path} are missing, e.g.:\n    {shown}\n"
             f"The media root {media} must point at the raw '{dataset}' folder. Rebuild with:\n    {build}"
         )
-    if not docs:
-        raise DataNotBuiltError(f"{path} holds no records matching {index_row.get('where')}; rebuild with:\n    {build}")
     docs.sort(key=lambda d: hashlib.sha1(d["id"].encode("utf-8")).hexdigest())
     return docs
+
+
+def _no_matching_docs(path: Path, index_row: Mapping[str, Any], build: str) -> str:
+    """Why a built dataset has no records for a task, and what to build."""
+    where = index_row.get("where")
+    message = f"{path} holds no records matching {where}."
+    sources = index_row.get("sources") or []
+    if sources:
+        skipped = _read_manifest(path.parent).get("sources_skipped", {})
+        reasons = "".join(f"\n    {name}: {skipped[name]}" for name in sources if name in skipped)
+        message += (f" This task's records come from {', '.join(sources)}"
+                    + (f"; the last build skipped:{reasons}" if reasons else "") +
+                    "\nBuild one of those sources with `lmms-emotion build-data <source> --raw <folder>`, "
+                    f"then rebuild with:\n    {build}\n"
+                    "or run only the tasks whose sources you have (the manifest lists them).")
+    else:
+        message += f" Rebuild with:\n    {build}"
+    return message
+
+
+def _read_manifest(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+_ANNOUNCED: set[str] = set()
+_ANNOUNCE_LOCK = threading.Lock()
+
+
+def announce_provenance(dataset: str, root: str | Path | None = None) -> str | None:
+    """Print a built dataset's manifest ``summary`` to stderr, once per process; returns it."""
+    from lmms_emotion.paths import manifest_path
+
+    path = manifest_path(dataset, root)
+    summary = _read_manifest(path.parent).get("summary")
+    if not summary:
+        return None
+    with _ANNOUNCE_LOCK:
+        if str(path) in _ANNOUNCED:
+            return summary
+        _ANNOUNCED.add(str(path))
+    print(f"[lmms-emotion] {summary} (manifest: {path})", file=sys.stderr, flush=True)
+    return summary
 
 
 def load_docs(index_dataset):
@@ -91,7 +150,10 @@ def load_docs(index_dataset):
     for row in rows:
         if isinstance(row.get("where"), str):
             row["where"] = json.loads(row["where"])
+        if isinstance(row.get("sources"), str):
+            row["sources"] = json.loads(row["sources"])
         docs.extend(read_task_docs(row))
+        announce_provenance(row["dataset"])
     return datasets.Dataset.from_list(docs)
 
 
@@ -99,7 +161,7 @@ def load_docs(index_dataset):
 
 
 def doc_options(doc: Mapping[str, Any]) -> list[str]:
-    """The answer options offered in the prompt: the label set's labels in order."""
+    """The label set's labels in order: the options a closed-set prompt lists."""
     from lmms_emotion.taxonomy import get_label_set
 
     return list(get_label_set(doc["label_set"]).labels)
@@ -124,10 +186,11 @@ def doc_to_text(doc: Mapping[str, Any], lmms_eval_specific_kwargs: Mapping | Non
 
 
 def _question(doc: Mapping[str, Any]) -> str:
-    """The question for one doc before styling and pre/post prompts."""
+    """The question for one doc before styling and pre/post prompts (dispatched on its task kind)."""
     from lmms_emotion import prompts
 
-    return prompts.closed_set_prompt(doc_options(doc), modality=doc["modality"], text=doc.get("text", ""))
+    options = doc_options(doc) if doc["task"] in prompts.CLOSED_SET_TASKS else ()
+    return prompts.question_for(doc["task"], options=options, modality=doc["modality"], text=doc.get("text") or "")
 
 
 def doc_to_messages(doc: Mapping[str, Any], lmms_eval_specific_kwargs: Mapping | None = None) -> list[dict]:
@@ -170,7 +233,7 @@ def strip_prompt_echo(doc: Mapping[str, Any], response: str) -> str:
 
 
 def score_response(doc: Mapping[str, Any], response: str) -> dict[str, Any]:
-    """Parse one model response and return the per-sample metric values."""
+    """Parse one closed-set or yes/no response and return the per-sample metric values."""
     from lmms_emotion.answers import parse_answer
 
     response = strip_prompt_echo(doc, response or "")
@@ -230,3 +293,160 @@ def aggregate_group_mean(metrics: list, sizes: list[int], weight_by_size: bool =
         return None
     weights = sizes if weight_by_size else [1] * len(metrics)
     return sum(m * w for m, w in zip(metrics, weights)) / sum(weights)
+
+
+# --- EmoBench: open-set scoring, sub-task tags, provenance -------------------------------------
+
+
+def score_open_response(doc: Mapping[str, Any], response: str) -> dict[str, Any]:
+    """Score one open-set (Emo-O) answer: the lexicon first, then the judge if one is configured.
+
+    Per-sample values: ``acc`` (the final decision: the judge's when enabled, else the
+    lexicon's), ``lexicon_acc``, ``judge_acc`` (None without a judge), ``judge_rate``
+    (1 when the lexicon could not place the answer and the judge was asked; None
+    without a judge), ``unparsed_rate`` (nothing placed it), and the item dicts for
+    ``macro_f1``/``per_class_acc`` with ``scored_by`` (``lexicon``, ``judge``,
+    ``judge_error`` or ``none``).
+    """
+    from lmms_emotion.judge import active_judge
+    from lmms_emotion.lexicon import place
+
+    response = strip_prompt_echo(doc, response or "")
+    gold = doc["answer"]
+    lexicon_pred = place(response, doc["label_set"])
+    pred, scored_by = lexicon_pred, ("lexicon" if lexicon_pred != UNPARSED else "none")
+    judge = active_judge()
+    if judge is not None and lexicon_pred == UNPARSED:
+        verdict = judge.place(response, doc["label_set"])
+        pred = verdict.label
+        scored_by = "judge_error" if verdict.error else "judge"
+    item = {"id": doc["id"], "gold": gold, "pred": pred, "label_set": doc["label_set"], "scored_by": scored_by,
+            "lexicon_pred": lexicon_pred}
+    return {
+        "acc": float(pred == gold),
+        "lexicon_acc": float(lexicon_pred == gold),
+        "judge_acc": float(pred == gold) if judge is not None else None,
+        "judge_rate": float(lexicon_pred == UNPARSED) if judge is not None else None,
+        "macro_f1": item,
+        "per_class_acc": item,
+        "unparsed_rate": float(pred == UNPARSED),
+    }
+
+
+_TAGGED_METRICS = ("acc", "lexicon_acc", "judge_acc", "judge_rate", "unparsed_rate")
+
+
+def process_results_emobench(doc: Mapping[str, Any], results: list) -> dict[str, Any]:
+    """EmoBench ``process_results`` hook: score by task kind, tag values with the sub-task, add provenance.
+
+    Besides the scores of :func:`score_response` / :func:`score_open_response` it returns
+    ``acc_image`` or ``acc_video`` (the same value as ``acc``, under the doc's modality:
+    a group then also shows its per-modality means, since lmms-eval runs no two groups
+    that share tasks in one run) and ``sources`` (``<source>/<split>`` of the doc).
+    """
+    response = results[0] if results else ""
+    if isinstance(response, (list, tuple)):
+        response = response[0] if response else ""
+    if doc["task"] == "emotion_open":
+        scores = score_open_response(doc, str(response))
+    else:
+        scores = score_response(doc, str(response))
+    subtask = doc["task"]
+    for key in _TAGGED_METRICS:
+        if key in scores and scores[key] is not None:
+            scores[key] = {"score": scores[key], "subtask": subtask}
+    scores[f"acc_{doc['modality']}"] = scores["acc"]
+    for key in ("macro_f1", "per_class_acc"):
+        scores[key] = {**scores[key], "subtask": subtask}
+    scores["sources"] = f"{doc['source']}/{doc['split']}"
+    if doc["task"] == "emotion_open":
+        scores["scoring"] = _open_scoring_name()
+    return scores
+
+
+def _open_scoring_name() -> str:
+    from lmms_emotion.judge import active_judge
+    from lmms_emotion.lexicon import LEXICON_VERSION
+
+    judge = active_judge()
+    name = f"lexicon v{LEXICON_VERSION}"
+    return f"{name} + judge {judge.settings.model}" if judge is not None else name
+
+
+class SubtaskScore(float):
+    """A task's aggregated score that remembers its EmoBench sub-task (``.subtask``).
+
+    It prints, compares and serialises as the plain float it is; only
+    :func:`aggregate_subtask_mean` reads the tag.
+    """
+
+    subtask: str | None
+
+    def __new__(cls, value: float, subtask: str | None = None) -> SubtaskScore:
+        obj = super().__new__(cls, value)
+        obj.subtask = subtask
+        return obj
+
+    def __reduce__(self):
+        return (SubtaskScore, (float(self), self.subtask))
+
+
+def _subtask_of(items: list) -> str | None:
+    kinds = {item.get("subtask") for item in items if isinstance(item, Mapping)}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def aggregate_score(items: list) -> SubtaskScore | None:
+    """Task aggregation of ``{"score", "subtask"}`` values: their mean, tagged; None when no item has a score."""
+    scored = [item for item in items if isinstance(item, Mapping) and item.get("score") is not None]
+    if not scored:
+        return None
+    return SubtaskScore(sum(float(item["score"]) for item in scored) / len(scored), _subtask_of(scored))
+
+
+def aggregate_macro_f1_tagged(items: list[Mapping[str, Any]]) -> SubtaskScore:
+    """:func:`aggregate_macro_f1`, tagged with the items' sub-task."""
+    return SubtaskScore(aggregate_macro_f1(items), _subtask_of(items))
+
+
+def aggregate_sources(items: list[str]) -> str:
+    """Which source datasets and splits a task's samples came from: ``emoset/test=4, fi/test=4``."""
+    from collections import Counter
+
+    counts = Counter(str(item) for item in items)
+    return ", ".join(f"{name}={n}" for name, n in sorted(counts.items()))
+
+
+def aggregate_scoring(items: list[str]) -> str:
+    """How open-set answers were scored (``lexicon v1`` or ``lexicon v1 + judge <model>``); logs judge usage."""
+    from lmms_emotion.judge import active_judge
+
+    judge = active_judge()
+    if judge is not None:
+        print(f"[lmms-emotion] judge: {judge.describe_stats()}", file=sys.stderr, flush=True)
+    return ", ".join(sorted({str(item) for item in items}))
+
+
+def aggregate_subtask_mean(metrics: list, sizes: list[int], weight_by_size: bool = False) -> float | None:
+    """EmoBench group aggregation: the unweighted mean over sub-tasks of each sub-task's pooled score.
+
+    lmms-eval hands a group the values of its *leaf tasks* (nested groups flattened), so
+    each value carries its sub-task (:class:`SubtaskScore`). Tasks of one sub-task (its
+    image and video tasks) are pooled by sample count (the sub-task's score over all its
+    samples); the sub-tasks then count equally (EmoBench's six-task mean). With
+    ``weight_by_size`` every sample counts equally instead. Values that are not numbers
+    (``per_class_acc`` dictionaries, matched by lmms-eval's substring rule; ``judge_acc``
+    without a judge) or carry no sub-task give None (shown as N/A).
+    """
+    if not metrics or not all(isinstance(m, (int, float)) and not isinstance(m, bool) for m in metrics):
+        return None
+    if weight_by_size:
+        return sum(m * n for m, n in zip(metrics, sizes)) / sum(sizes)
+    pooled: dict[str, list[tuple[float, int]]] = {}
+    for metric, size in zip(metrics, sizes):
+        subtask = getattr(metric, "subtask", None)
+        if subtask is None:
+            return None
+        pooled.setdefault(subtask, []).append((float(metric), int(size)))
+    means = [sum(m * n for m, n in pairs) / sum(n for _, n in pairs) for pairs in pooled.values()]
+    return sum(means) / len(means)

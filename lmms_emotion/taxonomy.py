@@ -544,3 +544,226 @@ def get_binary_concept(name: str) -> BinaryConcept:
         return BINARY_CONCEPTS[name]
     except KeyError:
         raise KeyError(f"unknown binary concept {name!r}; known: {', '.join(sorted(BINARY_CONCEPTS))}") from None
+
+
+# --- EmoBench rebuild: MELD emotions, Intentonomy and MIntRec intents, yes/no source tables ----
+# Intent labels are short verb phrases that read naturally after "the intent is to ...".
+# Forms avoid words a model uses for other purposes: "sorry" (refusals: "Sorry, I can't
+# tell"), "help" on its own, "order" ("in order to"), "thank you", "object" (a noun).
+
+_MELD_NEUTRAL = (
+    "neutral", "neutrality", "no emotion", "no particular emotion", "no strong emotion",
+    "no clear emotion", "emotionless", "unemotional", "indifferent", "indifference", "impassive",
+    "expressionless", "matter-of-fact", "deadpan", "nonchalant", "calm", "calmly", "composed",
+)
+
+MELD7 = _label_set(
+    "meld7",
+    "MELD (Poria et al. 2019): Ekman's six emotions plus neutral, one per utterance.",
+    anger=_forms("anger"),
+    disgust=_forms("disgust"),
+    fear=_forms("fear"),
+    joy=(*_forms("joy", "amusement", "excitement"), "satisfied", "satisfaction", "pleased", "content",
+         "contented", "contentment"),
+    neutral=_MELD_NEUTRAL,
+    sadness=_forms("sadness"),
+    surprise=_forms("surprise", "awe"),
+)
+
+# MIntRec (Zhang et al. 2022): 20 intents, in the release's benchmark order; the raw label,
+# then our canonical string and its forms.
+_MINTREC_INTENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Complain", "complain", ("complaint", "complaints", "complaining", "complains", "grumble", "grumbling",
+                              "complained", "whine", "whining", "gripe", "griping", "express dissatisfaction")),
+    ("Praise", "praise", ("praising", "praises", "praised", "compliment", "compliments", "complimenting", "commend",
+                          "commends", "commending", "admiration", "applaud", "applauding")),
+    ("Apologise", "apologize", ("apologise", "apologizing", "apologising", "apologizes", "apologises", "apologized",
+                                "apologised", "apology", "apologetic", "say sorry", "saying sorry")),
+    ("Thank", "thank", ("thanks", "thanking", "thanked", "thankful", "gratitude", "grateful", "express gratitude",
+                        "expressing gratitude", "appreciation")),
+    ("Criticize", "criticize", ("criticise", "criticizes", "criticises", "criticized", "criticised", "criticizing",
+                                "criticising", "criticism", "critical", "blame", "blames", "blaming", "scold",
+                                "scolds", "scolding", "reprimand", "rebuke", "disapproval")),
+    ("Agree", "agree", ("agreement", "agreeing", "agrees", "agreed", "concur", "concurs", "consent", "accept", "accepts",
+                        "accepting")),
+    ("Taunt", "taunt", ("taunting", "taunts", "taunted", "mock", "mocks", "mocked", "mocking", "mockery", "ridicule",
+                        "ridicules", "ridiculing", "tease", "teases", "teasing", "jeer", "jeering", "sneer",
+                        "deride", "derides", "make fun of", "makes fun of", "making fun of")),
+    ("Flaunt", "flaunt", ("flaunting", "flaunts", "show off", "showing off", "shows off", "boast", "boasting",
+                          "boasts", "brag", "bragging", "brags", "self-promotion")),
+    ("Joke", "joke", ("joking", "jokes", "joked", "a joke", "kidding", "jest", "jesting", "crack a joke",
+                      "make a joke", "humor", "humour", "humorous", "funny")),
+    ("Oppose", "oppose", ("opposes", "opposed", "opposing", "opposition", "disagree", "disagrees", "disagreed",
+                          "disagreeing", "disagreement", "objects to", "objecting", "objection", "refuse",
+                          "refuses", "refusing", "refusal", "reject", "rejects", "rejecting", "rejection", "deny",
+                          "denies", "denial", "contradict", "contradicts", "push back")),
+    ("Comfort", "comfort", ("comforts", "comforted", "comforting", "console", "consoles", "consoling", "consolation",
+                            "reassure", "reassures", "reassuring", "reassurance", "soothe", "soothes",
+                            "soothing")),
+    ("Care", "care", ("caring", "cares", "show care", "concern", "concerned", "show concern", "showing concern",
+                      "express concern", "care about", "look after", "check on", "checks on", "checking on")),
+    ("Inform", "inform", ("informing", "informs", "informed", "information", "notify", "notifies", "notifying",
+                          "announce", "announces", "announcing", "announcement", "share information", "report",
+                          "reports", "reporting")),
+    ("Advise", "advise", ("advice", "advising", "advises", "advised", "suggest", "suggests", "suggesting", "suggestion",
+                          "recommend", "recommends", "recommending", "recommendation", "counsel",
+                          "give advice")),
+    ("Arrange", "arrange", ("arranges", "arranged", "arranging", "arrangement", "organize", "organise", "organizes",
+                            "organises", "organizing", "organising", "schedule", "schedules", "scheduling",
+                            "assign", "assigns", "assigning", "assignment", "delegate", "delegates",
+                            "give instructions", "instruct", "instructs", "give orders", "coordinate")),
+    ("Introduce", "introduce", ("introduction", "introducing", "introduces", "introduced", "introduce someone")),
+    ("Leave", "leave", ("leaving", "leaves", "depart", "departs", "departing", "departure", "exit", "exits",
+                        "exiting", "go away", "walk away", "walks away", "take leave", "goodbye", "say goodbye",
+                        "says goodbye", "farewell")),
+    ("Prevent", "prevent", ("preventing", "prevention", "prevents", "prevented", "stop", "stops", "stopping",
+                            "stop someone", "dissuade", "dissuades", "dissuading", "forbid", "forbids",
+                            "forbidding", "hold back", "deter", "halt")),
+    ("Greet", "greet", ("greeting", "greetings", "greets", "greeted", "hello", "say hello", "says hello",
+                        "saying hello", "salute")),
+    ("Ask for help", "ask for help", ("ask help", "asking for help", "asks for help", "asked for help", "request help",
+                                      "requesting help", "seek help", "seeking help", "ask for assistance",
+                                      "asking for assistance", "request assistance", "plea for help",
+                                      "help request", "need help", "needs help")),
+)
+
+MINTREC20 = LabelSet(
+    name="mintrec20",
+    labels=tuple(canonical for _, canonical, _ in _MINTREC_INTENTS),
+    forms={canonical: forms for _, canonical, forms in _MINTREC_INTENTS},
+    description="MIntRec's 20 fine-grained conversational intents (11 'express emotions or attitudes', "
+                "9 'achieve goals').",
+)
+
+MINTREC_COARSE: dict[str, str] = {
+    canonical: ("express emotions or attitudes" if index < 11 else "achieve goals")
+    for index, canonical in enumerate(("complain", "praise", "apologize", "thank", "criticize", "agree", "taunt",
+                                       "flaunt", "joke", "oppose", "care", "comfort", "inform", "advise",
+                                       "arrange", "introduce", "leave", "prevent", "greet", "ask for help"))
+}
+"""MIntRec's two coarse intents (its README's grouping): 11 'express emotions or attitudes', 9 'achieve goals'."""
+
+# Intentonomy (Jia et al. 2021): 28 intents, in category-id order (0-27) of the released
+# annotation files; the raw category name, our canonical string and its forms.
+_INTENTONOMY_INTENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Attractive", "be attractive", ("attractive", "attractiveness", "look attractive", "looking attractive",
+                                     "look good", "looking good", "good-looking", "glamorous", "glamour",
+                                     "stylish", "fashionable")),
+    ("BeatCompete", "beat the competition", ("beat competition", "beat others", "compete", "competing",
+                                             "competition", "competitive", "win", "winning", "victory",
+                                             "outperform")),
+    ("Communicate", "communicate", ("communication", "communicating", "convey a message", "send a message",
+                                    "spread a message", "get a message across")),
+    ("CreativeUnique", "be creative and unique", ("creative", "creativity", "unique", "uniqueness",
+                                                  "be creative", "be unique", "originality", "stand out",
+                                                  "individuality")),
+    ("CuriousAdventurousExcitingLife", "live an exciting life", ("exciting life", "adventure", "adventures",
+                                                                 "adventurous", "curious", "curiosity",
+                                                                 "explore", "exploring", "exploration",
+                                                                 "thrill", "thrilling", "excitement")),
+    ("EasyLife", "have an easy life", ("easy life", "easygoing", "easy-going", "comfortable life",
+                                       "convenience", "convenient", "leisure", "relaxation", "relaxing",
+                                       "relax")),
+    ("EnjoyLife", "enjoy life", ("enjoying life", "enjoyment", "enjoy the moment", "savor life", "savour life",
+                                 "pleasure", "pleasures of life", "good life")),
+    ("FineDesignLearnArt-Arch", "appreciate architecture", ("architecture", "architectural", "buildings",
+                                                           "building design", "interior design")),
+    ("FineDesignLearnArt-Art", "appreciate art", ("art", "arts", "artwork", "artworks", "artistic", "fine art",
+                                                 "painting", "paintings", "design", "aesthetics")),
+    ("FineDesignLearnArt-Culture", "learn about culture", ("culture", "cultures", "cultural", "tradition",
+                                                          "traditions", "traditional", "heritage", "customs")),
+    ("GoodParentEmoCloseChild", "be a good parent", ("good parent", "parent", "parents", "parenting",
+                                                    "parenthood", "family", "close to children", "children",
+                                                    "child", "motherhood", "fatherhood")),
+    ("Happy", "be happy", ("happy", "happiness", "joy", "joyful", "cheerful", "cheer", "glad")),
+    ("HardWorking", "work hard", ("hard work", "hard-working", "hardworking", "working hard", "diligence",
+                                  "diligent", "effort", "industrious")),
+    ("Harmony", "live in harmony", ("harmony", "harmonious", "balance", "balanced", "inner peace", "peace",
+                                    "peaceful", "tranquility", "tranquillity", "serenity", "serene", "calm")),
+    ("Health", "be healthy", ("healthy", "health", "fitness", "exercise", "exercising", "wellness",
+                              "well-being", "wellbeing", "healthy lifestyle", "workout")),
+    ("InLove", "be in love", ("in love", "love", "romance", "romantic", "romantic love", "partner", "couple",
+                              "affection")),
+    ("InLoveAnimal", "love animals", ("animals", "animal", "pets", "pet", "animal lover", "love of animals",
+                                      "love for animals", "dog", "dogs", "cat", "cats")),
+    ("InspirOthrs", "inspire others", ("inspire", "inspiring", "inspiration", "inspirational",
+                                       "motivate others", "motivating others", "motivational", "role model")),
+    ("ManagableMakePlan", "plan and manage", ("plan", "planning", "make plans", "make a plan", "manageable",
+                                              "manage", "management", "schedule", "prepared", "preparation")),
+    ("NatBeauty", "appreciate nature", ("nature", "natural beauty", "beauty of nature", "scenery", "scenic",
+                                        "landscape", "landscapes", "outdoors", "wilderness", "natural world")),
+    ("PassionAbSmthing", "be passionate about something", ("passion", "passionate", "passions", "hobby",
+                                                           "hobbies", "enthusiasm", "enthusiast", "devotion")),
+    ("Playful", "be playful", ("playful", "playfulness", "fun", "having fun", "silly", "humor", "humour",
+                               "humorous", "funny", "goofy")),
+    ("ShareFeelings", "share feelings", ("sharing feelings", "share emotions", "sharing emotions",
+                                         "express feelings", "expressing feelings", "express emotions",
+                                         "feelings", "emotional expression", "open up")),
+    ("SocialLifeFriendship", "enjoy friendship and social life", ("friendship", "friendships", "friends",
+                                                                  "friend", "social life", "socializing",
+                                                                  "socialising", "social", "companionship",
+                                                                  "hanging out")),
+    ("SuccInOccupHavGdJob", "succeed at work", ("career success", "successful career", "career",
+                                                "professional success", "success", "successful", "good job",
+                                                "occupation", "occupational success", "achievement")),
+    ("TchOthrs", "teach others", ("teach", "teaching", "teacher", "education", "educate", "educational",
+                                  "mentor", "mentoring", "share knowledge")),
+    ("ThngsInOrdr", "keep things in order", ("things in order", "keep order", "orderly", "tidy", "tidiness",
+                                             "neat", "neatly", "neatness", "cleanliness", "organized",
+                                             "organised", "organization", "minimalism", "minimalist")),
+    ("WorkILike", "enjoy one's work", ("enjoy work", "enjoying work", "enjoy their work", "enjoys their work",
+                                       "enjoy my work", "love their work", "love my work", "love my job",
+                                       "love their job", "work i like", "work they like", "job satisfaction",
+                                       "dream job", "meaningful work", "fulfilling work")),
+)
+
+INTENTONOMY28 = LabelSet(
+    name="intentonomy28",
+    labels=tuple(canonical for _, canonical, _ in _INTENTONOMY_INTENTS),
+    forms={canonical: forms for _, canonical, forms in _INTENTONOMY_INTENTS},
+    description="Intentonomy's 28 human intents behind a social-media image (Jia et al. 2021), in "
+                "category-id order.",
+)
+
+INTENTONOMY_RELEASE_NAMES: tuple[str, ...] = tuple(raw for raw, _, _ in _INTENTONOMY_INTENTS)
+"""Intentonomy's category names as its annotation files spell them, index = category id."""
+
+for _new_set in (MELD7, MINTREC20, INTENTONOMY28):
+    register_label_set(_new_set)
+
+
+def _intent_table(dataset: str, label_set: LabelSet, intents, *, by_index: bool = False,
+                  **extra: str) -> DatasetTable:
+    """Raw intent names (any case) -> canonical labels; ``by_index`` also maps ``"0"``, ``"1"``, ..."""
+    mapping = {label: label for label in label_set.labels}
+    for index, (raw, canonical, _forms) in enumerate(intents):
+        mapping[raw.lower()] = canonical
+        if by_index:
+            mapping[str(index)] = canonical
+    mapping.update(extra)
+    return DatasetTable(dataset=dataset, label_set=label_set.name, raw_to_label=mapping)
+
+
+def _yes_no_table(dataset: str, yes: tuple[str, ...], no: tuple[str, ...]) -> DatasetTable:
+    mapping = {raw: "yes" for raw in yes}
+    mapping.update({raw: "no" for raw in no})
+    return DatasetTable(dataset=dataset, label_set=YES_NO.name, raw_to_label=mapping)
+
+
+for _new_table in (
+    # MELD's Emotion column: the seven labels in lower case.
+    _identity_table("meld", MELD7),
+    # MIntRec's label column: the benchmark spelling ("Apologise", "Ask for help"), case-insensitive,
+    # plus the snake-case spellings some redistributions use.
+    _intent_table("mintrec", MINTREC20, _MINTREC_INTENTS, apologise="apologize", ask_help="ask for help",
+                  ask_for_help="ask for help", criticise="criticize"),
+    # Intentonomy: category names and category ids.
+    _intent_table("intentonomy", INTENTONOMY28, _INTENTONOMY_INTENTS, by_index=True),
+    # Binary sources: their raw label values.
+    _yes_no_table("hateful_memes", yes=("1", "hateful"), no=("0", "not-hateful", "not_hateful")),
+    _yes_no_table("mmsd2", yes=("1",), no=("0",)),
+    _yes_no_table("memotion", yes=("funny", "very_funny", "hilarious"), no=("not_funny",)),
+    _yes_no_table("mustard", yes=("true", "1"), no=("false", "0")),
+    _yes_no_table("urfunny", yes=("1", "true"), no=("0", "false")),
+):
+    register_dataset_table(_new_table)

@@ -2,7 +2,11 @@
 
 It reads each request's document (``self.task_dict[task][split][doc_id]``) and answers
 from its gold label, phrased in many different ways, so a task wired correctly scores
-``acc == 1.0`` with it. Two other modes check the failure paths: ``mode=wrong`` answers
+``acc == 1.0`` with it. The phrasing follows the document's task kind: a label word or
+synonym for closed-set emotion; an intent (``The intent is to complain.``); yes/no or a
+statement (``It is not sarcastic.``) for hate, humor and sarcasm; and, for open-set
+emotion (EmoBench Emo-O), a *synonym* from the emotion lexicon that names no label of
+the set (``wistful`` for sadness), so the lexicon is exercised end to end. Two other modes check the failure paths: ``mode=wrong`` answers
 a different label of the same set (``acc == 0``) and ``mode=gibberish`` answers nonsense
 (``unparsed_rate == 1``). No weights, no GPU; it never opens media.
 
@@ -32,8 +36,25 @@ _LABEL_PHRASINGS = (
     "Answer: {Label}",
     "Looking at the scene, the overall mood points to {label}. Final answer: {label}",
 )
-_YES_PHRASINGS = ("Yes", "yes.", "Yes, it is.", "Answer: yes", "Yes - clearly.")
-_NO_PHRASINGS = ("No", "no.", "No, it is not.", "Answer: no", "No - not at all.")
+_INTENT_PHRASINGS = (
+    "{label}",
+    "{Label}.",
+    "Answer: {label}",
+    "The intent is to {label}.",
+    "I would say {synonym}.",
+    "Judging by the scene, the intent is to {label}.",
+)
+_OPEN_PHRASINGS = (
+    "{Synonym}",
+    "{Synonym}.",
+    "Emotion: {synonym}",
+    "I would describe it as {synonym}.",
+    "The overall feeling is {synonym}.",
+    "Looking at it closely, the dominant emotion is {synonym}.",
+)
+_YES_PHRASINGS = ("Yes", "yes.", "Yes, it is.", "Answer: yes", "Yes - clearly.", "This is {concept}.")
+_NO_PHRASINGS = ("No", "no.", "No, it is not.", "Answer: no", "No - not at all.", "It is not {concept}.")
+_CONCEPT_WORDS = {"hate": "hateful", "humor": "funny", "sarcasm": "sarcastic"}
 _GIBBERISH = ("zxqv blorf", "...", "lorem ipsum dolor", "42 42 42", "I cannot see anything.", "")
 
 
@@ -44,6 +65,16 @@ def _stable_index(key: str, modulo: int) -> int:
 def _synonym(label_set_name: str, label: str, key: str) -> str:
     forms = sorted(form for form, owner in get_label_set(label_set_name).surface_forms().items() if owner == label)
     return forms[_stable_index(key + "/syn", len(forms))]
+
+
+def _open_synonym(label_set_name: str, label: str, key: str) -> str:
+    """A lexicon word for ``label`` that contains no label word of the set (an open-set answer)."""
+    from lmms_emotion.lexicon import synonyms
+
+    label_words = {word for lab in get_label_set(label_set_name).labels for word in lab.split()}
+    candidates = [w for w in synonyms(label_set_name, label)
+                  if not set(w.replace("-", " ").split()) & label_words]
+    return candidates[_stable_index(key + "/open", len(candidates))]
 
 
 def oracle_answer(doc: dict[str, Any], mode: str) -> str:
@@ -58,10 +89,19 @@ def oracle_answer(doc: dict[str, Any], mode: str) -> str:
         labels = list(label_set.labels)
         offset = 1 + _stable_index(key, len(labels) - 1)
         label = labels[(labels.index(gold) + offset) % len(labels)]
+    task = doc.get("task", "emotion_closed")
     if label_set.name == "yes_no":
         phrasings = _YES_PHRASINGS if label == "yes" else _NO_PHRASINGS
-        return phrasings[_stable_index(key, len(phrasings))]
-    template = _LABEL_PHRASINGS[_stable_index(key, len(_LABEL_PHRASINGS))]
+        concept = _CONCEPT_WORDS.get(task)
+        if concept is None:
+            phrasings = tuple(p for p in phrasings if "{concept}" not in p)
+        return phrasings[_stable_index(key, len(phrasings))].format(concept=concept)
+    if task == "emotion_open":
+        synonym = _open_synonym(label_set.name, label, key)
+        template = _OPEN_PHRASINGS[_stable_index(key, len(_OPEN_PHRASINGS))]
+        return template.format(synonym=synonym, Synonym=synonym[:1].upper() + synonym[1:])
+    phrasings = _INTENT_PHRASINGS if task == "intent" else _LABEL_PHRASINGS
+    template = phrasings[_stable_index(key, len(phrasings))]
     return template.format(label=label, Label=label.capitalize(), synonym=_synonym(label_set.name, label, key))
 
 

@@ -1,4 +1,8 @@
-"""``lmms-emotion build-data DATASET --raw DIR``: a raw public release -> records under the data root."""
+"""``lmms-emotion build-data DATASET --raw DIR``: a raw public release -> records under the data root.
+
+A builder that composes other built datasets instead of reading a raw release (``emobench``)
+declares ``NEEDS_RAW = False``; for it ``--raw`` is optional (default: the data root).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ def register(subparsers) -> None:
 
     parser = subparsers.add_parser("build-data", help="convert a raw public dataset into records under the data root")
     parser.add_argument("dataset", choices=available_sources(), help="which dataset to build")
-    parser.add_argument("--raw", required=True, help="the dataset's raw release folder, as downloaded")
+    parser.add_argument("--raw", default=None,
+                        help="the dataset's raw release folder, as downloaded (required, except for datasets "
+                             "composed from other built datasets, such as emobench)")
     parser.add_argument("--data-root", "--out", dest="data_root", default=None,
                         help="where built data goes (default $LMMS_EMOTION_DATA or ~/.cache/lmms_emotion)")
     parser.add_argument("--skip-bad", action="store_true",
@@ -58,7 +64,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"build-data failed: {args.dataset} takes no --option {', '.join(unknown)} (its options: {offered})",
               file=sys.stderr)
         return 2
-    options = BuildOptions(raw=Path(args.raw).expanduser(), out_root=root, skip_bad=args.skip_bad,
+    if args.raw is None and getattr(module, "NEEDS_RAW", True):
+        print(f"build-data failed: {args.dataset} needs --raw <the raw release folder>. {module.OBTAIN}",
+              file=sys.stderr)
+        return 2
+    raw = Path(args.raw).expanduser() if args.raw is not None else root
+    options = BuildOptions(raw=raw, out_root=root, skip_bad=args.skip_bad,
                            workers=args.workers, verify=args.verify, seed=args.seed, link_mode=args.link_mode,
                            extra=extra)
     try:

@@ -331,9 +331,33 @@ def build_option(options: BuildOptions, dataset: str, key: str, default: str, ch
     return value
 
 
+def verify_video(path: Path) -> None:
+    """Decode check for a video clip: open it and decode its middle frame (what frame sampling reads).
+
+    Raises ``FileNotFoundError`` or :class:`~lmms_emotion.media.MediaError` (no video
+    stream, no frames, undecodable), like :func:`lmms_emotion.media.sample_video_frames`.
+    """
+    from lmms_emotion.media import sample_video_frames
+
+    sample_video_frames(path, num_frames=1)
+
+
+def video_checker(mode: str) -> Callable[[Path], object]:
+    """The per-file check for ``--verify`` on video clips: ``decode`` one frame, or only check it ``exists``."""
+    if mode == "exists":
+        return lambda path: None
+    if mode == "decode":
+        return verify_video
+    raise BuildError(f"unknown --verify mode {mode!r}; use decode or exists")
+
+
+MEDIA_KINDS = ("image", "video")
+
+
 @dataclass(frozen=True)
 class PendingItem:
-    """A record whose image still has to be verified, and where the raw data named it."""
+    """A record whose media file (``image``: an image or a video clip) still has to be verified,
+    and where the raw data named it."""
 
     record: Record
     image: Path
@@ -341,20 +365,109 @@ class PendingItem:
     row: int | None = None
 
 
-def keep_readable(items: Sequence[PendingItem], issues: IssueLog, options: BuildOptions, dataset: str) -> list[Record]:
-    """Verify every item's image (resumable, see :func:`verify_media`); report bad ones and keep the rest."""
+def keep_readable(items: Sequence[PendingItem], issues: IssueLog, options: BuildOptions, dataset: str,
+                  kind: str = "image") -> list[Record]:
+    """Verify every item's media file (resumable, see :func:`verify_media`); report bad ones and keep the rest.
+
+    ``kind`` is ``image`` (full decode) or ``video`` (header plus one decoded frame).
+    """
+    if kind not in MEDIA_KINDS:
+        raise ValueError(f"kind must be one of {MEDIA_KINDS}, got {kind!r}")
+    checker = image_checker(options.verify) if kind == "image" else video_checker(options.verify)
+    noun = "image" if kind == "image" else "clip"
     verdicts = verify_media([item.image for item in items],
                             cache_file=dataset_dir(dataset, options.out_root) / ".verify_cache.jsonl",
-                            checker=image_checker(options.verify), workers=options.workers,
-                            desc=f"{dataset}: verifying images")
+                            checker=checker, workers=options.workers,
+                            desc=f"{dataset}: verifying {noun}s")
     kept = []
     for item in items:
         error = verdicts.get(item.image)
         if error is not None:
-            issues.report(item.file, item.row, f"image {item.record.media[0].path} is unreadable: {error}")
+            issues.report(item.file, item.row, f"{noun} {item.record.media[0].path} is unreadable: {error}")
             continue
         kept.append(item.record)
     return kept
+
+
+# --- delimited annotation tables (CSV / TSV) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One data record of a CSV/TSV file: the line it starts on (the header is line 1) and its cells."""
+
+    row: int
+    values: dict[str, str]
+
+
+def _decode_table(path: Path, dataset: str) -> tuple[str, str]:
+    """The file's text and the encoding it was read with: UTF-8 (BOM allowed), else Windows-1252."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as err:
+        raise BuildError(f"{dataset}: {path} is neither UTF-8 nor Windows-1252 text (byte {err.start}); "
+                         "re-download it from the official release") from None
+
+
+def read_table(path: Path, dataset: str, issues: IssueLog, *, required: Sequence[str], delimiter: str = ",",
+               quoted: bool = True) -> tuple[list[TableRow], str]:
+    """Read a delimited file with a header row; returns its rows and the text encoding used.
+
+    Header names are matched case-insensitively after trimming; a missing ``required``
+    column stops the build (``row 1``), a record with a different number of fields is
+    reported by the line it starts on. ``quoted=False`` reads the file without quote
+    processing (tab-separated releases whose text holds bare ``"``).
+    """
+    import csv
+    import io
+
+    text, encoding = _decode_table(path, dataset)
+    options = {"delimiter": delimiter}
+    if not quoted:
+        options["quoting"] = csv.QUOTE_NONE
+    reader = csv.reader(io.StringIO(text, newline=""), **options)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise BuildError(f"{dataset}: {path} is empty") from None
+    except csv.Error as err:
+        raise BuildError(f"{dataset}: {path} row 1: cannot read the header ({err})") from None
+    names = [cell.strip().lower() for cell in header]
+    missing = [name for name in required if name.lower() not in names]
+    if missing:
+        raise BuildError(f"{dataset}: {path} row 1: header lacks column(s) {', '.join(missing)}; "
+                         f"it has {', '.join(repr(n) for n in header)}")
+    rows: list[TableRow] = []
+    line_end = reader.line_num
+    while True:
+        start = line_end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            issues.report(path, start, f"malformed record ({err})")
+            line_end = reader.line_num
+            continue
+        line_end = reader.line_num
+        if not cells or all(not cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(names):
+            issues.report(path, start, f"expected {len(names)} {'tab' if delimiter == chr(9) else 'comma'}-"
+                                       f"separated fields, got {len(cells)}")
+            continue
+        rows.append(TableRow(start, dict(zip(names, cells))))
+    return rows, encoding
+
+
+def find_first(candidates: Sequence[Path]) -> Path | None:
+    """The first of ``candidates`` that exists (releases unpack to slightly different folder layouts)."""
+    return next((path for path in candidates if path.exists()), None)
 
 
 def stratified_splits(items: Sequence[T], *, key: Callable[[T], Hashable], order_key: Callable[[T], str],
