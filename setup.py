@@ -27,7 +27,7 @@ packages = (
 
 extras = {
     "train": ["peft>=0.13", "tensorboard>=2.14"],
-    "generate": ["aiohttp>=3.9"],
+    "generate": ["tiktoken>=0.7"],  # exact token counts for --dry-run estimates (else chars/4)
     "report": ["matplotlib>=3.7"],
     "test": ["pytest>=8", "pytest-timeout>=2.3", "matplotlib>=3.7", "peft>=0.13"],
 }

@@ -25,20 +25,17 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from lmms_emotion.records import Media, Record
 from lmms_emotion.sources.common import (
     BuildError,
     BuildOptions,
     BuildResult,
     IssueLog,
-    PendingItem,
-    describe_split,
-    keep_readable,
+    ListedImage,
     link_media,
     require_dir,
     require_file,
     safe_relative,
-    stratified_splits,
+    seeded_image_records,
 )
 from lmms_emotion.taxonomy import get_dataset_table, get_label_set
 
@@ -139,26 +136,15 @@ def build(options: BuildOptions) -> BuildResult:
             excluded["tie"] += 1
             continue
         source_id = Path(name).stem
-        meta = {"source_id": source_id, "votes": votes, "total_votes": sum(votes.values()),
+        meta = {"votes": votes, "total_votes": sum(votes.values()),
                 "agreement": round(votes[label] / sum(votes.values()), 4)}
-        listed.append((label, path.relative_to(raw).as_posix(), path, row_no, meta))
+        listed.append(ListedImage(label, path.relative_to(raw).as_posix(), path, source_id=source_id, where=str(truth),
+                                  row=row_no, meta=meta))
     if not listed:
         raise BuildError(f"{NAME}: {truth} lists no image with a majority label. {OBTAIN}")
 
-    split_rule = describe_split(SPLIT_FRACTIONS, options.seed)
-    assigned = stratified_splits(listed, key=lambda item: item[0], order_key=lambda item: item[1],
-                                 fractions=SPLIT_FRACTIONS, seed=options.seed)
-    splits: dict[str, list[Record]] = {}
-    for split in ("train", "test"):
-        pending = []
-        for label, rel, path, row_no, meta in assigned[split]:
-            record = Record(
-                id=f"{NAME}/{split}/{meta['source_id']}", task="emotion_closed", source=NAME, split=split,
-                media=(Media("image", rel),), text="", label_set=table.label_set, answer=label,
-                meta={**meta, "split_rule": split_rule},
-            )
-            pending.append(PendingItem(record, path, str(truth), row_no))
-        splits[split] = keep_readable(pending, issues, options, NAME)
+    splits, split_rule = seeded_image_records(listed, dataset=NAME, label_set=table.label_set,
+                                              fractions=SPLIT_FRACTIONS, issues=issues, options=options)
 
     link_media(NAME, options.out_root, raw, options.link_mode)
     manifest = {"source": "Abstract (Machajdik & Hanbury)", "raw": str(raw), "label_set": table.label_set,

@@ -17,20 +17,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmms_emotion.records import Media, Record
 from lmms_emotion.sources.common import (
     BuildError,
     BuildOptions,
     BuildResult,
     IssueLog,
-    PendingItem,
-    describe_split,
+    ListedImage,
     is_hidden,
     is_image_name,
-    keep_readable,
     link_media,
     require_dir,
-    stratified_splits,
+    seeded_image_records,
 )
 from lmms_emotion.taxonomy import get_dataset_table
 
@@ -64,25 +61,12 @@ def build(options: BuildOptions) -> BuildResult:
             issues.report(path, None, f"file name must start with <emotion>_ where emotion is one of "
                                       f"{', '.join(table.known_raw())}; got {path.name!r}")
             continue
-        listed.append((label, path.relative_to(raw).as_posix(), path))
+        listed.append(ListedImage(label, path.relative_to(raw).as_posix(), path, source_id=path.stem, where=str(path)))
     if not listed:
         raise BuildError(f"{NAME}: no <emotion>_<n>.jpg images in {folder}. {OBTAIN}")
 
-    split_rule = describe_split(SPLIT_FRACTIONS, options.seed)
-    assigned = stratified_splits(listed, key=lambda item: item[0], order_key=lambda item: item[1],
-                                 fractions=SPLIT_FRACTIONS, seed=options.seed)
-    splits: dict[str, list[Record]] = {}
-    for split in ("train", "test"):
-        pending = []
-        for label, rel, path in assigned[split]:
-            source_id = path.stem
-            record = Record(
-                id=f"{NAME}/{split}/{source_id}", task="emotion_closed", source=NAME, split=split,
-                media=(Media("image", rel),), text="", label_set=table.label_set, answer=label,
-                meta={"source_id": source_id, "split_rule": split_rule},
-            )
-            pending.append(PendingItem(record, path, str(path), None))
-        splits[split] = keep_readable(pending, issues, options, NAME)
+    splits, split_rule = seeded_image_records(listed, dataset=NAME, label_set=table.label_set,
+                                              fractions=SPLIT_FRACTIONS, issues=issues, options=options)
 
     link_media(NAME, options.out_root, raw, options.link_mode)
     manifest = {"source": "ArtPhoto", "raw": str(raw), "label_set": table.label_set, "verify": options.verify,

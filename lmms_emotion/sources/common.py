@@ -16,7 +16,7 @@ from typing import Callable, Hashable, Iterable, Sequence, TypeVar
 
 from lmms_emotion import __version__
 from lmms_emotion.paths import dataset_dir, manifest_path, media_root, records_path
-from lmms_emotion.records import Record, write_json, write_records
+from lmms_emotion.records import Media, Record, write_json, write_records
 
 T = TypeVar("T")
 
@@ -495,3 +495,46 @@ def describe_split(fractions: Sequence[tuple[str, float]], seed: int, rest: str 
     parts = [f"{name} {fraction:.0%}" for name, fraction in fractions]
     parts.append(f"{rest} the rest")
     return f"lmms-emotion seeded class-stratified split (sources.common.stratified_splits, seed {seed}): " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ListedImage:
+    """One labelled image found in a raw release that has no official split.
+
+    ``where``/``row`` name the place in the raw data that listed it (for error messages);
+    ``stratum`` defaults to the label (give e.g. ``(label, object)`` to stratify finer).
+    """
+
+    label: str
+    rel: str
+    path: Path
+    source_id: str
+    where: str
+    row: int | None = None
+    meta: dict = field(default_factory=dict)
+    stratum: Hashable | None = None
+
+
+def seeded_image_records(listed: Sequence[ListedImage], *, dataset: str, label_set: str,
+                         fractions: Sequence[tuple[str, float]], issues: IssueLog, options: BuildOptions,
+                         rule_note: str = "") -> tuple[dict[str, list[Record]], str]:
+    """Split listed images with :func:`stratified_splits`, build closed-set emotion records, verify the images.
+
+    Returns the records per split (``train`` plus each split named in ``fractions``) and
+    the split rule in words (also stored in every record's ``meta.split_rule``).
+    """
+    rule = describe_split(fractions, options.seed) + (f"; {rule_note}" if rule_note else "")
+    assigned = stratified_splits(listed, key=lambda i: i.label if i.stratum is None else i.stratum,
+                                 order_key=lambda i: i.rel, fractions=fractions, seed=options.seed)
+    splits: dict[str, list[Record]] = {}
+    for split in ("train", *[name for name, _ in fractions]):
+        pending = [
+            PendingItem(
+                Record(id=f"{dataset}/{split}/{item.source_id}", task="emotion_closed", source=dataset, split=split,
+                       media=(Media("image", item.rel),), text="", label_set=label_set, answer=item.label,
+                       meta={"source_id": item.source_id, **item.meta, "split_rule": rule}),
+                item.path, item.where, item.row)
+            for item in assigned[split]
+        ]
+        splits[split] = keep_readable(pending, issues, options, dataset)
+    return splits, rule

@@ -32,21 +32,18 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from lmms_emotion.records import Media, Record
 from lmms_emotion.sources.common import (
     BuildError,
     BuildOptions,
     BuildResult,
     IssueLog,
-    PendingItem,
+    ListedImage,
     build_option,
-    describe_split,
-    keep_readable,
     link_media,
     require_dir,
     require_file,
     safe_relative,
-    stratified_splits,
+    seeded_image_records,
 )
 from lmms_emotion.taxonomy import get_dataset_table
 
@@ -160,26 +157,15 @@ def build(options: BuildOptions) -> BuildResult:
         if label is None:
             excluded[reason] += 1
             continue
-        meta = {"source_id": rel.rsplit(".", 1)[0], "category": category, "valence": values["valence"],
+        meta = {"category": category, "valence": values["valence"],
                 "arousal": values["arousal"], "votes": votes, "vote_winner": winner, "label_rule": rule}
-        listed.append((label, f"images/{rel}", path, row_no, meta))
+        listed.append(ListedImage(label, f"images/{rel}", path, source_id=rel.rsplit(".", 1)[0], where=str(truth),
+                                  row=row_no, meta=meta))
     if not listed:
         raise BuildError(f"{NAME}: {truth} lists no usable image. {OBTAIN}")
 
-    split_rule = describe_split(SPLIT_FRACTIONS, options.seed)
-    assigned = stratified_splits(listed, key=lambda item: item[0], order_key=lambda item: item[1],
-                                 fractions=SPLIT_FRACTIONS, seed=options.seed)
-    splits: dict[str, list[Record]] = {}
-    for split in ("train", "test"):
-        pending = []
-        for label, rel, path, row_no, meta in assigned[split]:
-            record = Record(
-                id=f"{NAME}/{split}/{meta['source_id']}", task="emotion_closed", source=NAME, split=split,
-                media=(Media("image", rel),), text="", label_set=table.label_set, answer=label,
-                meta={**meta, "split_rule": split_rule},
-            )
-            pending.append(PendingItem(record, path, str(truth), row_no))
-        splits[split] = keep_readable(pending, issues, options, NAME)
+    splits, split_rule = seeded_image_records(listed, dataset=NAME, label_set=table.label_set,
+                                              fractions=SPLIT_FRACTIONS, issues=issues, options=options)
 
     link_media(NAME, options.out_root, raw, options.link_mode)
     manifest = {"source": "Emotion6", "raw": str(raw), "label_set": table.label_set, "verify": options.verify,

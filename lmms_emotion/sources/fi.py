@@ -20,20 +20,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmms_emotion.records import Media, Record
 from lmms_emotion.sources.common import (
     BuildError,
     BuildOptions,
     BuildResult,
     IssueLog,
-    PendingItem,
-    describe_split,
+    ListedImage,
     is_hidden,
     is_image_name,
-    keep_readable,
     link_media,
     require_dir,
-    stratified_splits,
+    seeded_image_records,
 )
 from lmms_emotion.taxonomy import get_dataset_table
 
@@ -70,7 +67,7 @@ def build(options: BuildOptions) -> BuildResult:
         raise BuildError(f"{NAME}: {root} has no folder for {', '.join(missing)}; expected one folder per emotion "
                          f"({', '.join(table.known_raw())}). {OBTAIN}")
 
-    listed: list[tuple[str, str, Path]] = []  # (label, path relative to raw, absolute path)
+    listed: list[ListedImage] = []
     ignored = 0
     for label, folder in sorted(known.items()):
         for path in sorted(folder.rglob("*")):
@@ -79,25 +76,14 @@ def build(options: BuildOptions) -> BuildResult:
             if not is_image_name(path.name):
                 ignored += 1
                 continue
-            listed.append((label, path.relative_to(raw).as_posix(), path))
+            rel = path.relative_to(raw).as_posix()
+            listed.append(ListedImage(label, rel, path, source_id=rel[len(_prefix(raw, root)):].rsplit(".", 1)[0],
+                                      where=str(path.parent)))
     if not listed:
         raise BuildError(f"{NAME}: no images under {root}. {OBTAIN}")
 
-    rule = describe_split(SPLIT_FRACTIONS, options.seed)
-    assigned = stratified_splits(listed, key=lambda item: item[0], order_key=lambda item: item[1],
-                                 fractions=SPLIT_FRACTIONS, seed=options.seed)
-    splits: dict[str, list[Record]] = {}
-    for split in ("train", "val", "test"):
-        pending = []
-        for label, rel, path in assigned[split]:
-            source_id = rel[len(_prefix(raw, root)):].rsplit(".", 1)[0]
-            record = Record(
-                id=f"{NAME}/{split}/{source_id}", task="emotion_closed", source=NAME, split=split,
-                media=(Media("image", rel),), text="", label_set=table.label_set, answer=label,
-                meta={"source_id": source_id, "split_rule": rule},
-            )
-            pending.append(PendingItem(record, path, str(path.parent), None))
-        splits[split] = keep_readable(pending, issues, options, NAME)
+    splits, rule = seeded_image_records(listed, dataset=NAME, label_set=table.label_set, fractions=SPLIT_FRACTIONS,
+                                        issues=issues, options=options)
 
     link_media(NAME, options.out_root, raw, options.link_mode)
     manifest = {"source": "FI (Flickr & Instagram)", "raw": str(raw), "label_set": table.label_set,

@@ -19,20 +19,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmms_emotion.records import Media, Record
 from lmms_emotion.sources.common import (
     BuildError,
     BuildOptions,
     BuildResult,
     IssueLog,
-    PendingItem,
-    describe_split,
+    ListedImage,
     is_hidden,
     is_image_name,
-    keep_readable,
     link_media,
     require_dir,
-    stratified_splits,
+    seeded_image_records,
 )
 from lmms_emotion.taxonomy import get_dataset_table
 
@@ -58,7 +55,8 @@ def build(options: BuildOptions) -> BuildResult:
     table = get_dataset_table(NAME)
     issues = IssueLog(NAME, skip_bad=options.skip_bad)
 
-    listed = []  # (label, object, rel, path)
+    listed: list[ListedImage] = []
+    images_rel = images.relative_to(raw).as_posix() + "/"
     found_labels = set()
     for folder in sorted(p for p in images.iterdir() if p.is_dir() and not is_hidden(p.name)):
         label = table.label_for(folder.name)
@@ -72,28 +70,17 @@ def build(options: BuildOptions) -> BuildResult:
                 continue
             parts = path.relative_to(folder).parts
             obj = parts[0] if len(parts) > 1 else ""
-            listed.append((label, obj, path.relative_to(raw).as_posix(), path))
+            rel = path.relative_to(raw).as_posix()
+            listed.append(ListedImage(label, rel, path, source_id=rel[len(images_rel):].rsplit(".", 1)[0],
+                                      where=str(path.parent), meta={"object": obj}, stratum=(label, obj)))
     missing = [label for label in table.known_raw() if label not in found_labels]
     if missing:
         raise BuildError(f"{NAME}: {images} has no folder for {', '.join(missing)}; expected one folder per emotion "
                          f"({', '.join(table.known_raw())}). {OBTAIN}")
 
-    split_rule = describe_split(SPLIT_FRACTIONS, options.seed) + "; strata: emotion x object"
-    assigned = stratified_splits(listed, key=lambda item: (item[0], item[1]), order_key=lambda item: item[2],
-                                 fractions=SPLIT_FRACTIONS, seed=options.seed)
-    splits: dict[str, list[Record]] = {}
-    images_rel = images.relative_to(raw).as_posix() + "/"
-    for split in ("train", "test"):
-        pending = []
-        for label, obj, rel, path in assigned[split]:
-            source_id = rel[len(images_rel):].rsplit(".", 1)[0]
-            record = Record(
-                id=f"{NAME}/{split}/{source_id}", task="emotion_closed", source=NAME, split=split,
-                media=(Media("image", rel),), text="", label_set=table.label_set, answer=label,
-                meta={"source_id": source_id, "object": obj, "split_rule": split_rule},
-            )
-            pending.append(PendingItem(record, path, str(path.parent), None))
-        splits[split] = keep_readable(pending, issues, options, NAME)
+    splits, split_rule = seeded_image_records(listed, dataset=NAME, label_set=table.label_set,
+                                              fractions=SPLIT_FRACTIONS, issues=issues, options=options,
+                                              rule_note="strata: emotion x object")
 
     link_media(NAME, options.out_root, raw, options.link_mode)
     manifest = {"source": "UnbiasedEmo", "raw": str(raw), "label_set": table.label_set, "verify": options.verify,
