@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # model id -> (simple class path, chat class path, aliases)
 MODEL_CLASSES: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {
+    "emollm": ("lmms_emotion.models.emollm.EmoLLM", "lmms_emotion.models.emollm.EmoLLMChat", ()),
     "emotion_oracle": ("lmms_emotion.models.oracle.EmotionOracle", None, ()),
     "emovit": ("lmms_emotion.models.emovit.EmoVIT", "lmms_emotion.models.emovit.EmoVITChat", ()),
 }

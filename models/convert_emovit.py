@@ -12,7 +12,7 @@ an EmoVIT checkpoint differs from stock InstructBLIP only in those four parts. T
    LAVIS (or any class outside a short torch allow-list): every other class becomes an
    inert placeholder, and parameters and buffers are collected from the module tree;
 2. renames every key from the LAVIS layout to the transformers layout
-   (:func:`lavis_to_hf_key`; the table in ``/work/shared/reference/emovit.md`` section 2)
+   (:func:`lavis_to_hf_key`; docs/models.md lists the renames)
    and fails on any key it does not know, naming it;
 3. checks the delta against the base model's parameter names and shapes (no unexpected,
    no missing, no mismatched tensor; each failure names the key);

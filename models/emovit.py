@@ -203,21 +203,13 @@ class EmoVIT(HFMultimodalLM):
 
     # ---- inference ----
 
-    def _generation_config(self, generation: dict[str, Any]):
-        from transformers import GenerationConfig
-
-        base = self.model.generation_config
-        eos = base.eos_token_id if base.eos_token_id is not None else self._tokenizer.eos_token_id
-        bos = base.bos_token_id if base.bos_token_id is not None else self._tokenizer.bos_token_id
-        return GenerationConfig(**generation, eos_token_id=eos, bos_token_id=bos, pad_token_id=self.pad_token_id)
-
     @torch.no_grad()
     def generate_batch(self, samples: list[Sample], generation: dict[str, Any]) -> list[str]:
         media = self.encode_media(samples)
         embeds, attention_mask, _ = self.assemble([(i, self._text_ids(s.context)) for i, s in enumerate(samples)], media)
         settings, processors = embeds_only_processors(generation)
         output = self.model.language_model.generate(
-            inputs_embeds=embeds, attention_mask=attention_mask, generation_config=self._generation_config(settings),
+            inputs_embeds=embeds, attention_mask=attention_mask, generation_config=self.generation_config(settings),
             logits_processor=processors)
         return [text.strip() for text in self._tokenizer.batch_decode(output, skip_special_tokens=True)]
 

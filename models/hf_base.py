@@ -484,9 +484,22 @@ class HFMultimodalLM(lmms):
                 visuals.append(self.load_visual("auto", item))
         return Sample(str(request.context or ""), visuals, doc)
 
+    def finish_text(self, text: str, until: Sequence[str]) -> str:
+        """The answer lmms-eval receives for one generated text: cut at the first stop string, stripped."""
+        return truncate_at_stop(text, until).strip()
+
     def generation_settings(self, task_kwargs: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
         """The model's defaults, then the user's model args, then the task's ``generation_kwargs``."""
         return merge_generation_kwargs(self.generation_defaults, self.generation_overrides, task_kwargs)
+
+    def generation_config(self, generation: dict[str, Any]):
+        """A ``GenerationConfig`` of ``generation`` with the model's special tokens (tokenizer's as fallback)."""
+        from transformers import GenerationConfig
+
+        base = self.model.generation_config
+        eos = base.eos_token_id if base.eos_token_id is not None else self._tokenizer.eos_token_id
+        bos = base.bos_token_id if base.bos_token_id is not None else self._tokenizer.bos_token_id
+        return GenerationConfig(**generation, eos_token_id=eos, bos_token_id=bos, pad_token_id=self.pad_token_id)
 
     def _batches(self, requests: list[_Request], group: bool) -> Any:
         from lmms_eval.utils import Collator
@@ -512,7 +525,7 @@ class HFMultimodalLM(lmms):
                 generation, until = self.generation_settings(batch[0].gen_kwargs)
                 texts = self.generate_batch(samples, generation)
                 for request, text in zip(batch, texts):
-                    text = truncate_at_stop(text, until).strip()
+                    text = self.finish_text(text, until)
                     results.append(text)
                     self.cache_hook.add_partial("generate_until", (request.context, request.gen_kwargs), text)
                 bar.update(len(batch))

@@ -1,0 +1,125 @@
+"""EmoPrompt at inference: reason over the visual cues step by step, then one final-answer line.
+
+EmoLLM's EmoPrompt steers the model's emotional reasoning; the paper does not publish its
+wording, so this is ours. With ``--model_args emoprompt=true`` the ``emollm`` wrapper
+appends one instruction to the task's prompt (whatever the task asked stays in force; it
+now applies to the final answer):
+
+=====================  =================================================  ================================
+task kind              cues the model is asked to go through              last line asked for
+=====================  =================================================  ================================
+``emotion_closed``     faces, gestures, colour and light, setting,        ``Final answer: <option>``, one
+                       objects, text (video: how the speaker's             option from the list, verbatim
+                       expression changes across the frames)
+``emotion_open``       the same                                           ``Final answer: <emotion>``, one
+                                                                          word
+``intent``             what the people do, what the scene is arranged     ``Final answer: <option>``
+                       for, text
+``hate`` / ``humor``   what is shown, what the text says, how the two     ``Final answer: yes`` or
+/ ``sarcasm``          relate                                             ``Final answer: no``
+other tasks            the emotion cues                                   ``Final answer: <answer>``
+=====================  =================================================  ================================
+
+The kind comes from the doc (``task``, ``label_set``, ``modality`` of lmms-emotion docs);
+other tasks get the generic line. The closed-set sentence repeats the wording of the
+training rationales' human turn (``resources/prompts/rationale.yaml``: "Reason about the
+visual cues step by step, then give your answer on a last line of the form 'Final
+answer: <option>'"), so a model tuned on those rationales sees the instruction it learnt.
+
+The whole reasoning plus the final line is returned to lmms-eval (and logged as the
+sample's response); the task's parser (:func:`lmms_emotion.answers.split_final_answer`)
+reads only what follows the last ``Final answer:``. :func:`finish_reasoned_text` keeps the
+reasoning intact: a task's stop strings (``until``, e.g. a blank line) only cut the text
+*after* the first final-answer line, and that line ends the answer.
+
+Pure Python; importing it costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+FINAL_ANSWER = "Final answer:"
+_FINAL_MARKER = re.compile(r"final\s+answer\s*(?:is\s*)?[:\-]", re.IGNORECASE)
+
+_EMOTION_CUES = {
+    "image": ("the faces and their expressions, gestures and posture, colours and light, the setting and the "
+              "objects in it, and any text"),
+    "video": ("the speaker's face and how its expression changes across the frames, gestures and posture, the "
+              "setting, and any quoted text"),
+}
+_INTENT_CUES = "what the people do, what the scene is arranged for, who would take or share it, and any text"
+_DETECTION_CUES = ("what the {media} shows, what the accompanying text says, and how the two relate (a contrast, "
+                   "an exaggeration, a target, a joke)")
+_MEDIA = {"image": "image", "video": "video clip"}
+
+_INSTRUCTION = ("Reason about the visual cues step by step before you reply: go through {cues}, say what each one "
+                "suggests, and weigh them against each other. Then give your answer on a last line of the form "
+                "{form}.")
+_FORMS = {
+    "option": f"'{FINAL_ANSWER} <option>', using one option from the list exactly as written",
+    "emotion": f"'{FINAL_ANSWER} <emotion>', naming the emotion in one word",
+    "yes_no": f"'{FINAL_ANSWER} yes' or '{FINAL_ANSWER} no'",
+    "generic": f"'{FINAL_ANSWER} <answer>', giving the answer in the form the question asks for",
+}
+YES_NO_TASKS = ("hate", "humor", "sarcasm")
+
+
+def task_kind(doc: Mapping[str, Any] | None) -> str | None:
+    """The lmms-emotion task kind of a doc (``emotion_closed``, ``intent``, ...), or None for other tasks."""
+    if not isinstance(doc, Mapping):
+        return None
+    kind = doc.get("task")
+    if doc.get("label_set") == "yes_no" and kind not in YES_NO_TASKS:
+        return "yes_no"
+    return kind if isinstance(kind, str) else None
+
+
+def emoprompt_instruction(kind: str | None, modality: str = "image") -> str:
+    """The EmoPrompt sentence for a task kind (table in the module docstring)."""
+    modality = modality if modality in _EMOTION_CUES else "image"
+    if kind in ("emotion_closed", "intent"):
+        cues = _INTENT_CUES if kind == "intent" else _EMOTION_CUES[modality]
+        return _INSTRUCTION.format(cues=cues, form=_FORMS["option"])
+    if kind == "emotion_open":
+        return _INSTRUCTION.format(cues=_EMOTION_CUES[modality], form=_FORMS["emotion"])
+    if kind in (*YES_NO_TASKS, "yes_no"):
+        return _INSTRUCTION.format(cues=_DETECTION_CUES.format(media=_MEDIA[modality]), form=_FORMS["yes_no"])
+    return _INSTRUCTION.format(cues=_EMOTION_CUES[modality], form=_FORMS["generic"])
+
+
+def with_emoprompt(prompt: str, doc: Mapping[str, Any] | None = None, modality: str | None = None) -> str:
+    """The task's prompt followed, on a new line, by the EmoPrompt instruction for its doc."""
+    if modality is None:
+        modality = str((doc or {}).get("modality") or "image")
+    return f"{prompt.rstrip()}\n{emoprompt_instruction(task_kind(doc), modality)}"
+
+
+def finish_reasoned_text(text: str, until: Sequence[str]) -> str:
+    """Keep the reasoning whole; end the text with its first final-answer line.
+
+    Stop strings apply only after the first ``Final answer:`` marker (a blank line inside
+    the reasoning does not cut it), and the text ends where that marker's line ends (the
+    answer may start on the next line: ``Final answer:\\nsadness``; whitespace-only stop
+    strings are therefore covered by the line end). Without a marker the whole text is
+    kept, and the parser falls back to its other answer markers.
+    """
+    marker = _FINAL_MARKER.search(text)
+    if marker is None:
+        return text.strip()
+    tail = text[marker.end():]
+    for stop in until:
+        if stop and stop.strip():  # blank-line stops would cut "Final answer:\n\nX" before X
+            index = tail.find(stop)
+            if index != -1:
+                tail = tail[:index]
+    leading = len(tail) - len(tail.lstrip())
+    line_end = tail.find("\n", leading)
+    if line_end != -1:
+        tail = tail[:line_end]
+    return (text[:marker.end()] + tail).strip()
+
+
+__all__ = ["FINAL_ANSWER", "emoprompt_instruction", "finish_reasoned_text", "task_kind", "with_emoprompt"]
