@@ -29,7 +29,7 @@ extras = {
     "train": ["peft>=0.13", "tensorboard>=2.14"],
     "generate": ["tiktoken>=0.7"],  # exact token counts for --dry-run estimates (else chars/4)
     "report": ["matplotlib>=3.7"],
-    "test": ["pytest>=8", "pytest-timeout>=2.3", "matplotlib>=3.7", "peft>=0.13"],
+    "test": ["pytest>=8", "pytest-timeout>=2.3", "matplotlib>=3.7", "peft>=0.13", "tensorboard>=2.14"],
 }
 extras["all"] = sorted({req for reqs in extras.values() for req in reqs})
 
