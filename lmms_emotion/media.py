@@ -11,11 +11,12 @@ Images
     data. lmms-eval sets ``PIL.ImageFile.LOAD_TRUNCATED_IMAGES = True`` for the whole
     process when ``lmms_eval.api.task`` is imported; with that flag Pillow silently pads a
     truncated JPEG with grey instead of raising. We decode with the flag set to ``False``
-    for the duration of the decode, under a module lock (see :func:`_strict_pillow`), and
-    additionally check Pillow's per-image marker that it faked a JPEG end-of-image. The
-    lock serialises our own decodes; another thread decoding through PIL directly during
-    that window sees the strict setting, which can only turn a silently padded image into
-    an error. The previous value is always restored.
+    for the duration of the decode (a reference-counted window shared by concurrent
+    decodes, so threads decode in parallel; see :func:`_strict_pillow`), and additionally
+    check Pillow's per-image marker that it faked a JPEG end-of-image. Another thread
+    decoding through PIL directly during that window sees the strict setting, which can
+    only turn a silently padded image into an error. The previous value is restored when
+    the last concurrent decode ends.
 
 Videos
     :func:`sample_video_frames` samples ``num_frames`` frames at the indices
@@ -43,6 +44,7 @@ __all__ = [
     "MediaError",
     "open_image",
     "resolve_media_path",
+    "resolve_under_root",
     "sample_video_frames",
     "verify_image",
     "video_frame_indices",
@@ -102,6 +104,32 @@ def resolve_media_path(root: str | os.PathLike, rel: str | os.PathLike) -> Path:
     return root_path.joinpath(*PurePosixPath(posixpath.normpath(posix)).parts)
 
 
+def resolve_under_root(root: str | os.PathLike, rel: str | os.PathLike, *, follow_symlinks: bool = False) -> Path:
+    """The one safe resolver for raw and built media: :func:`resolve_media_path` plus a real-path check.
+
+    After the lexical check, unless ``follow_symlinks`` is true, the real path of the file
+    (every symlink on the way resolved) must lie inside the real path of ``root``: a link
+    inside the root that points outside it is refused. ``root`` itself may be a symlink
+    (media roots are links to the raw folder). ``follow_symlinks=True`` is for datasets
+    kept as link farms (``build-data --follow-symlinks``); only the lexical check applies.
+
+    Returns the lexical path under ``root`` (what records store and tasks open). Raises
+    :class:`MediaError` naming the path, the root and where the link leads.
+    """
+    joined = resolve_media_path(root, rel)
+    if follow_symlinks:
+        return joined
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(joined)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise MediaError(
+            f"unsafe media path {os.fspath(rel)!r} under media root {os.fspath(root)!r}: it is a symbolic link "
+            f"(or lies below one) that leads outside the root, to {real!r}; copy the file into the root, or "
+            "rebuild with `lmms-emotion build-data ... --follow-symlinks` if the dataset is a link farm you trust"
+        )
+    return joined
+
+
 def _require_file(path: Path, kind: str) -> None:
     if not path.is_file():
         if path.exists():
@@ -111,25 +139,37 @@ def _require_file(path: Path, kind: str) -> None:
 
 # --- images ---------------------------------------------------------------------------
 
-_PIL_STRICT_LOCK = threading.RLock()
+_STRICT_STATE_LOCK = threading.Lock()
+_strict_depth = 0
+_saved_load_truncated = False
 
 
 @contextmanager
 def _strict_pillow() -> Iterator[None]:
     """Decode with ``PIL.ImageFile.LOAD_TRUNCATED_IMAGES = False``, restoring it afterwards.
 
-    The flag is a process-wide global (lmms-eval sets it to ``True``); Pillow offers no
-    per-image switch, so we hold a module lock while it is flipped.
+    The flag is a process-wide global (lmms-eval sets it to ``True``) and Pillow offers no
+    per-image switch. Rather than holding a lock for the whole decode (which serialised
+    every image decode in the process), the strict window is reference-counted: the first
+    of our decodes to enter saves the flag and clears it, concurrent decodes of ours share
+    the window (they all want it cleared), and the last one to leave restores the saved
+    value. The lock guards only the counter, never the decode itself.
     """
+    global _strict_depth, _saved_load_truncated
     from PIL import ImageFile
 
-    with _PIL_STRICT_LOCK:
-        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    with _STRICT_STATE_LOCK:
+        if _strict_depth == 0:
+            _saved_load_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+        _strict_depth += 1
         ImageFile.LOAD_TRUNCATED_IMAGES = False
-        try:
-            yield
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = saved
+    try:
+        yield
+    finally:
+        with _STRICT_STATE_LOCK:
+            _strict_depth -= 1
+            if _strict_depth == 0:
+                ImageFile.LOAD_TRUNCATED_IMAGES = _saved_load_truncated
 
 
 def _decode_image(path: str | os.PathLike) -> Image.Image:
@@ -226,7 +266,8 @@ def _decord_frames(path: Path, num_frames: int) -> list[Image.Image]:
         batch = reader.get_batch(indices).asnumpy()
     finally:
         del reader
-    return [Image.fromarray(frame).convert("RGB") for frame in batch]
+    # decord returns RGB uint8 arrays: fromarray gives RGB images directly (no extra copy per frame)
+    return [Image.fromarray(frame) for frame in batch]
 
 
 def _pyav_count_frames(path: Path) -> int:

@@ -147,6 +147,35 @@ def test_concurrent_strict_decodes(tmp_path: Path, image_file_factory, monkeypat
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
 
 
+def test_strict_decodes_do_not_serialise(monkeypatch) -> None:
+    """Two threads can be inside the strict-decoding window at once (no process-wide decode lock)."""
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    first_inside, second_done = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def first() -> None:
+        with media._strict_pillow():
+            first_inside.set()
+            # the second thread must get in and out while this one is still decoding
+            seen.append(second_done.wait(timeout=5))
+            seen.append(ImageFile.LOAD_TRUNCATED_IMAGES)
+
+    def second() -> None:
+        first_inside.wait(timeout=5)
+        with media._strict_pillow():
+            seen.append(ImageFile.LOAD_TRUNCATED_IMAGES)
+        second_done.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    # second saw strict mode; first waited successfully and was still strict after the second left
+    assert seen == [False, True, False]
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+
+
 def test_media_module_is_import_light() -> None:
     code = (
         "import sys, lmms_emotion.media, lmms_emotion.testing;"
