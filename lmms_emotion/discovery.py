@@ -9,7 +9,6 @@ when only plugin tasks are requested, skip indexing lmms-eval's ~2,000 built-in 
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -136,6 +135,7 @@ def _index_file(entry: TaskEntry) -> Path | None:
 
 def missing_task_data(task_names: Iterable[str], index: dict[str, TaskEntry]) -> list[str]:
     """Messages for requested tasks whose built records are absent (checked before lmms-eval starts)."""
+    from lmms_emotion.jsonl import read_jsonl
     from lmms_emotion.paths import data_root, records_path
 
     problems: list[str] = []
@@ -144,10 +144,7 @@ def missing_task_data(task_names: Iterable[str], index: dict[str, TaskEntry]) ->
         index_file = _index_file(index[name])
         if index_file is None:
             continue
-        for line in index_file.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            row = json.loads(line)
+        for row in read_jsonl(index_file):
             key = (row["dataset"], row["split"])
             if key in seen:
                 continue

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from lmms_emotion.records import Record
 
@@ -82,7 +82,8 @@ def export_records(records_file: Path, media_root: Path, out: Path, *, style: st
                    absolute: bool = False, dataset: str = "", split: str = "") -> ExportSummary:
     """Write the conversations JSON of one records file (and ``<out>.meta.json`` describing it)."""
     from lmms_emotion import prompts
-    from lmms_emotion.records import iter_records, write_json
+    from lmms_emotion.jsonl import write_json
+    from lmms_emotion.records import iter_records
 
     if style not in prompts.PROMPT_STYLES:
         raise ExportError(f"unknown prompt style {style!r}; use one of {', '.join(prompts.PROMPT_STYLES)}")
@@ -120,9 +121,3 @@ def _check_media(record: Record, media_root: Path, records_file: Path, line: int
         if not resolve_media_path(media_root, item.path).exists():
             raise ExportError(f"{records_file} line {line} (record {record.id}): media {item.path} does not exist "
                               f"under {media_root}; rebuild the dataset (lmms-emotion build-data ...)")
-
-
-def iter_conversations(records: Iterable[Record], style: str = "plain") -> Iterable[dict[str, Any]]:
-    """Conversations for records already in memory (relative paths)."""
-    for record in records:
-        yield conversation(record, style=style)

@@ -7,16 +7,9 @@ import multiprocessing
 import os
 import signal
 
-import pytest
 
-from lmms_emotion.instruct.cache import (
-    DurableAppender,
-    ResponseCache,
-    cached_keys,
-    iter_jsonl,
-    repair_tail,
-    request_key,
-)
+from lmms_emotion.instruct.cache import ResponseCache, cached_keys, request_key
+from lmms_emotion.jsonl import JsonlAppender
 
 MESSAGES = [{"role": "user", "content": "describe the mood"}]
 
@@ -67,25 +60,16 @@ def test_torn_last_line_is_cut_before_appending(tmp_path):
     assert all(json.loads(line) for line in path.read_text().splitlines())
 
 
-def test_repair_tail_on_a_file_that_is_one_torn_line(tmp_path):
-    path = tmp_path / "x.jsonl"
-    path.write_bytes(b'{"key": "a"')
-    assert repair_tail(path) == len(b'{"key": "a"')
-    assert path.read_bytes() == b""
-    assert repair_tail(tmp_path / "absent.jsonl") == 0
-
-
 def test_undecodable_middle_line_is_skipped(tmp_path):
     path = tmp_path / "x.jsonl"
     path.write_text('{"key": "a", "v": 1}\nnot json\n{"key": "b", "v": 2}\n')
-    rows = [obj for _, _, obj in iter_jsonl(path)]
-    assert [r["key"] for r in rows] == ["a", "b"]
+    assert cached_keys(path) == {"a", "b"}
     with ResponseCache(path) as cache:
-        assert cache.get("b")["v"] == 2
+        assert cache.get("b")["v"] == 2 and len(cache) == 2
 
 
 def _append_forever(path: str, ready) -> None:
-    appender = DurableAppender(path)
+    appender = JsonlAppender(path)
     ready.set()
     n = 0
     while True:
@@ -113,14 +97,3 @@ def test_kill_during_appends_loses_nothing_written(tmp_path):
         assert all(k in cache for k in keys)  # a gap-free prefix of what was written
         cache.put("after", {"content": "y"})
     assert all(json.loads(line) for line in path.read_text().splitlines())
-
-
-@pytest.mark.parametrize("fsync", [True, False])
-def test_appender_returns_offsets_usable_for_reads(tmp_path, fsync):
-    path = tmp_path / "a.jsonl"
-    with DurableAppender(path, fsync=fsync) as appender:
-        first = appender.append({"a": 1})
-        second = appender.append({"b": "two"})
-    data = path.read_bytes()
-    assert json.loads(data[first[0]:first[0] + first[1]]) == {"a": 1}
-    assert json.loads(data[second[0]:second[0] + second[1]]) == {"b": "two"}

@@ -227,12 +227,8 @@ def run_instructions(args: argparse.Namespace) -> int:
     from lmms_emotion.instruct.client import MissingAPIKey
     from lmms_emotion.instruct.inputs import InputError
     from lmms_emotion.instruct.instructions import API_KINDS, build_jobs, job_record
-    from lmms_emotion.instruct.outputs import (
-        OutputError,
-        write_generated,
-        write_jsonl,
-        write_summary,
-    )
+    from lmms_emotion.instruct.outputs import OutputError, write_generated
+    from lmms_emotion.jsonl import write_json, write_jsonl
     from lmms_emotion.instruct.pipeline import (
         dry_run_report,
         execute,
@@ -258,7 +254,7 @@ def run_instructions(args: argparse.Namespace) -> int:
     done = [job_record(job, result.outcomes[job.id].value, args.model) for job in jobs
             if result.outcomes[job.id].status == "ok"]
     outputs = write_generated(settings.out_dir, "instructions", [*free, *done], single_turn=settings.single_turn)
-    write_jsonl(settings.failures_file, failure_rows(result, client.redact))
+    write_jsonl(settings.failures_file, failure_rows(result, client.redact), sort_keys=True)
     summary = run_summary("generate instructions", settings, result, client, inputs)
     by_kind: dict[str, dict[str, int]] = {k: {} for k in kinds}
     for job in jobs:
@@ -278,7 +274,7 @@ def run_instructions(args: argparse.Namespace) -> int:
                     "failures": str(settings.failures_file)},
         "output_count": outputs["count"],
     })
-    write_summary(settings.summary_file, summary)
+    write_json(settings.summary_file, summary)
     _report(summary)
     return summary["exit_code"]
 
@@ -286,12 +282,8 @@ def run_instructions(args: argparse.Namespace) -> int:
 def run_rationales(args: argparse.Namespace) -> int:
     from lmms_emotion.instruct.client import MissingAPIKey
     from lmms_emotion.instruct.inputs import InputError
-    from lmms_emotion.instruct.outputs import (
-        OutputError,
-        write_generated,
-        write_jsonl,
-        write_summary,
-    )
+    from lmms_emotion.instruct.outputs import OutputError, write_generated
+    from lmms_emotion.jsonl import write_json, write_jsonl
     from lmms_emotion.instruct.pipeline import (
         dry_run_report,
         execute,
@@ -322,8 +314,8 @@ def run_rationales(args: argparse.Namespace) -> int:
     dropped = sorted((o for o in result.outcomes.values() if o.status == "dropped"), key=lambda o: o.id)
     outputs = write_generated(settings.out_dir, "rationales", kept)
     write_jsonl(settings.out_dir / "dropped.jsonl",
-                ({"id": o.id, "reason": o.reason, **o.detail} for o in dropped))
-    write_jsonl(settings.failures_file, failure_rows(result, client.redact))
+                ({"id": o.id, "reason": o.reason, **o.detail} for o in dropped), sort_keys=True)
+    write_jsonl(settings.failures_file, failure_rows(result, client.redact), sort_keys=True)
     summary = run_summary("generate rationales", settings, result, client, inputs)
     rate = drop_rate(len(kept), len(dropped))
     summary.update({
@@ -334,7 +326,7 @@ def run_rationales(args: argparse.Namespace) -> int:
                     "dropped": str(settings.out_dir / "dropped.jsonl"), "failures": str(settings.failures_file)},
         "output_count": outputs["count"],
     })
-    write_summary(settings.summary_file, summary)
+    write_json(settings.summary_file, summary)
     _report(summary)
     print(f"rationale filter: kept {len(kept)}, dropped {len(dropped)} whose final answer is not the gold label "
           f"(drop rate {rate:.1%})")

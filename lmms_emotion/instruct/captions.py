@@ -17,15 +17,14 @@ was already captioned by the same model, under any path, is not captioned again.
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lmms_emotion.instruct.cache import DurableAppender, iter_jsonl
+from lmms_emotion.hashing import file_sha256
+from lmms_emotion.jsonl import JsonlAppender, JsonlError, iter_jsonl, read_jsonl
 
 __all__ = [
     "DEFAULT_CAPTIONER",
@@ -34,7 +33,6 @@ __all__ = [
     "CaptionStore",
     "Captioner",
     "caption_images",
-    "file_sha256",
     "read_captions",
 ]
 
@@ -43,15 +41,6 @@ DEFAULT_CAPTIONER = "Salesforce/blip2-opt-2.7b"
 
 class CaptionError(ValueError):
     """A captions file that cannot be read; the message names the file and line."""
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    """sha256 hex of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _pick(row: dict, names: Sequence[str]) -> Any:
@@ -81,21 +70,16 @@ def read_captions(path: str | os.PathLike) -> dict[str, str]:
             for line_no, row in enumerate(reader, start=2):
                 _add_caption(captions, row, path, line_no)
         return captions
-    with path.open("r", encoding="utf-8") as handle:
-        lines = handle.read().split("\n")
-    for line_no, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as err:
-            if line_no == len(lines):  # a torn last line (no newline after it) from a killed writer
-                continue
-            raise CaptionError(f"{path}:{line_no}: not valid JSON ({err.msg}); each line must be "
+    try:
+        for row in iter_jsonl(path):
+            if not isinstance(row.value, dict):
+                raise CaptionError(f"{path}:{row.line}: expected a JSON object with 'image' and 'caption'")
+            _add_caption(captions, row.value, path, row.line)
+    except JsonlError as err:
+        data = path.read_bytes()
+        if data.endswith(b"\n") or err.line != data.count(b"\n") + 1:  # else: a torn last line of a killed writer
+            raise CaptionError(f"{err.path}:{err.line}: not valid JSON ({err.reason}); each line must be "
                                '{"image": "<path relative to the media root>", "caption": "..."}') from None
-        if not isinstance(row, dict):
-            raise CaptionError(f"{path}:{line_no}: expected a JSON object with 'image' and 'caption'")
-        _add_caption(captions, row, path, line_no)
     return captions
 
 
@@ -113,10 +97,10 @@ class CaptionStore:
     def __init__(self, path: str | os.PathLike, model: str, *, fsync: bool = True) -> None:
         self.path = Path(path)
         self.model = model
-        self._appender = DurableAppender(self.path, fsync=fsync)
+        self._appender = JsonlAppender(self.path, fsync=fsync)
         self.done: dict[str, str] = {}
         self.by_hash: dict[str, str] = {}
-        for _, _, row in iter_jsonl(self.path):
+        for row in read_jsonl(self.path, invalid="skip"):
             if not isinstance(row, dict) or not isinstance(row.get("caption"), str):
                 continue
             if row.get("model") == model:

@@ -26,7 +26,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from lmms_emotion.records import Record, atomic_write_text, write_json, write_records
+from lmms_emotion.jsonl import atomic_write_text
+from lmms_emotion.records import Record, write_records
 
 __all__ = ["IMAGE_TOKEN", "OutputError", "guard_inputs", "instruction_record", "llava_entry", "split_turns",
            "write_generated"]
@@ -98,15 +99,3 @@ def write_generated(out_dir: Path, stem: str, records: Iterable[Record], *, sing
     write_records(records_file, rows)
     atomic_write_text(llava_file, json.dumps([llava_entry(r) for r in rows], ensure_ascii=False, indent=1) + "\n")
     return {"records_file": str(records_file), "llava_file": str(llava_file), "count": len(rows)}
-
-
-def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    """Atomically write plain JSON lines (failure and drop lists)."""
-    lines = [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
-    atomic_write_text(path, "".join(line + "\n" for line in lines))
-    return len(lines)
-
-
-def write_summary(path: Path, summary: dict[str, Any]) -> None:
-    """The run summary (``summary.json``), atomically."""
-    write_json(path, summary)

@@ -5,12 +5,13 @@ Only ``pyyaml`` is needed; nothing named by a ``!function`` tag is imported.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from lmms_emotion.jsonl import read_jsonl
 
 TEMPLATE_NAMES = ("_default_template_yaml",)
 
@@ -201,12 +202,5 @@ def index_rows(task: YamlFile) -> dict[str, list[dict]]:
             path = (task.path.parent / one).resolve()
             if not path.is_file():
                 raise FileNotFoundError(f"{task.path}: index file {one} does not exist")
-            for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise ValueError(f"{path}:{line_no}: not valid JSON ({err.msg})") from None
-                rows.setdefault(split, []).append(row)
+            rows.setdefault(split, []).extend(read_jsonl(path))  # a bad line raises JsonlError (path:line)
     return rows
