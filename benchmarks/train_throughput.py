@@ -117,19 +117,19 @@ def run_parts(config, parts, warmup: int, steps: int) -> dict:
     """Train ``warmup + steps`` steps with the recipe's Trainer; samples/s over the timed steps."""
     import torch
 
-    from lmms_emotion.training import runner
+    from lmms_emotion.training import trainer_run
 
     if torch.cuda.is_available():
         torch.cuda.reset_peak_memory_stats()
     timer = timing_callback(warmup)
     parts.callbacks = [*parts.callbacks, timer]
-    trainer = runner.build_trainer(config, parts, save_strategy="no")
+    trainer = trainer_run.build_trainer(config, parts, save_strategy="no")
     trainer.train()
     seconds = timer.end - timer.start
     samples = steps * config.per_device_train_batch_size * config.gradient_accumulation_steps
     result = {"samples_per_s": samples / seconds, "step_s": seconds / steps, "steps": steps,
               "batch": config.per_device_train_batch_size, "device": str(trainer.args.device),
-              "precision": runner.resolve_precision(config.precision)}
+              "precision": config.mixed_precision_name}
     if torch.cuda.is_available():
         result["peak_gpu_gib"] = torch.cuda.max_memory_allocated() / 2**30
     result["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
@@ -153,18 +153,18 @@ def tiny_recipe(recipe: str, args) -> dict:
                       logging_steps=10**6, disable_tqdm=True, precision="fp32", report_to=["none"])
         if recipe == "emovit":
             from lmms_emotion.training import emovit_recipe
-            from lmms_emotion.training.args import EmoVITConfig
+            from lmms_emotion.training.args import recipe_arguments
 
             base = build_tiny_instructblip(tmp / "base", seed=0, num_query_tokens=32)
-            config = EmoVITConfig(base=str(base), **common)
-            parts = emovit_recipe.build(config)
+            recipe_args, config = recipe_arguments("emovit", base=str(base), **common)
+            parts = emovit_recipe.build(recipe_args, config)
         else:
             from lmms_emotion.training import emollm_recipe
-            from lmms_emotion.training.args import EmoLLMConfig
+            from lmms_emotion.training.args import recipe_arguments
 
             base = build_tiny_llava(tmp / "base", seed=0)
-            config = EmoLLMConfig(base=str(base), gradient_checkpointing=False, **common)
-            parts = emollm_recipe.build(config)
+            recipe_args, config = recipe_arguments("emollm", base=str(base), gradient_checkpointing=False, **common)
+            parts = emollm_recipe.build(recipe_args, config)
         result = run_parts(config, parts, args.warmup_steps, args.steps)
         result.update(recipe=recipe, model="tiny", trainable=parts.trainable_summary["trainable_parameters"],
                       total=parts.trainable_summary["trainable_parameters"]
@@ -189,12 +189,12 @@ def full_size_model(args, device: str):
 def full_size_emovit(args) -> dict:
     import torch
 
-    from lmms_emotion.training.args import EmoVITConfig
+    from lmms_emotion.training.args import recipe_arguments
     from lmms_emotion.training.collators import EmoVITCollator
     from lmms_emotion.training.data import load_examples
     from lmms_emotion.training.dataset import ExampleDataset, RandomResizedCropFlip
     from lmms_emotion.training.emovit_recipe import set_emovit_trainable
-    from lmms_emotion.training.runner import RecipeParts
+    from lmms_emotion.training.trainer_run import RecipeParts
 
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     precision = "bf16" if device.startswith("cuda") else "fp32"
@@ -208,7 +208,7 @@ def full_size_emovit(args) -> dict:
                 param.data = param.data.float()
         if precision == "fp32":
             model.float()
-        config = EmoVITConfig(base="(in memory)", data=[str(records)], output_dir=str(tmp / "out"),
+        _, config = recipe_arguments("emovit", base="(in memory)", data=[str(records)], output_dir=str(tmp / "out"),
                               max_steps=args.warmup_steps + args.steps, learning_rate=1e-5, warmup_steps=0,
                               per_device_train_batch_size=args.batch_size, logging_steps=10**6, disable_tqdm=True,
                               precision=precision, gradient_checkpointing=args.gradient_checkpointing)

@@ -7,6 +7,7 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
 import torch
 
 from tests.fixtures_data import read_results, run_cli
@@ -14,22 +15,23 @@ from tests.fixtures_training import COLOURS, train_env
 
 
 def _config(base, out, **overrides):
-    from lmms_emotion.training.args import EmoLLMConfig
+    from lmms_emotion.training.args import recipe_arguments
 
     values = dict(base=str(base), output_dir=str(out), max_steps=4, learning_rate=1e-3, mvp_learning_rate=5e-4,
                   warmup_steps=0, per_device_train_batch_size=4, save_steps=1000, logging_steps=1, disable_tqdm=True,
-                  precision="fp32", gradient_checkpointing=False, lora_r=8, lora_alpha=16)
+                  precision="fp32", gradient_checkpointing=False, lora_r=8, lora_alpha=16,
+                  dataloader_num_workers=0)
     values.update(overrides)
-    return EmoLLMConfig(**values)
+    return recipe_arguments("emollm", **values)
 
 
 def test_trains_the_mvp_and_lora_only_and_writes_an_emollm_folder(tiny_llava_dir, colour_emoset_root, tmp_path,
                                                                   one_thread):
     from lmms_emotion.models.emollm_model import ADAPTER_DIR, CONFIG_NAME, MVP_WEIGHTS_NAME, load_emollm
-    from lmms_emotion.training import emollm_recipe, runner
+    from lmms_emotion.training import emollm_recipe, trainer_run
 
     config = _config(tiny_llava_dir, tmp_path / "run", dataset=["emoset:train"], data_root=str(colour_emoset_root))
-    parts = emollm_recipe.build(config)
+    parts = emollm_recipe.build(*config)
     model = parts.model
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
     trainable = {n for n, p in model.named_parameters() if p.requires_grad}
@@ -39,9 +41,9 @@ def test_trains_the_mvp_and_lora_only_and_writes_an_emollm_folder(tiny_llava_dir
     summary = parts.trainable_summary
     assert summary["trainable_per_group"] == {"mvp": sum(before[n].numel() for n in mvp),
                                               "lora": sum(before[n].numel() for n in lora)}
-    print("\n" + runner.describe_trainable(summary))
+    print("\n" + trainer_run.describe_trainable(summary))
 
-    result = runner.run(config, parts)
+    result = trainer_run.run(*config, parts)
     after = dict(model.named_parameters())
     changed = {n for n in before if not torch.equal(before[n], after[n].detach())}
     frozen_changed = sorted(changed - trainable)
@@ -74,12 +76,12 @@ def test_checkpoints_load_in_the_wrapper_and_resume_to_the_same_weights(tiny_lla
     from safetensors.torch import load_file
 
     from lmms_emotion.models.emollm import EmoLLM
-    from lmms_emotion.training import emollm_recipe, runner
+    from lmms_emotion.training import emollm_recipe, trainer_run
 
     common = dict(dataset=["emoset:train"], data_root=str(colour_emoset_root), max_steps=12, save_steps=4,
                   full_determinism=True, lora_dropout=0.05)
     whole = _config(tiny_llava_dir, tmp_path / "whole", **common)
-    runner.run(whole, emollm_recipe.build(whole))
+    trainer_run.run(*whole, emollm_recipe.build(*whole))
     checkpoint = tmp_path / "whole" / "checkpoint-4"
     assert (checkpoint / "emollm_config.json").is_file()
     wrapper = EmoLLM(pretrained=str(checkpoint), device="cpu")  # a checkpoint is an EmoLLM folder too
@@ -90,7 +92,7 @@ def test_checkpoints_load_in_the_wrapper_and_resume_to_the_same_weights(tiny_lla
     shutil.copytree(checkpoint, tmp_path / "resumed" / "checkpoint-4")
     shutil.copy(tmp_path / "whole" / "training_config.json", tmp_path / "resumed" / "training_config.json")
     resumed = _config(tiny_llava_dir, tmp_path / "resumed", resume=True, **common)
-    result = emollm_recipe.train(resumed)
+    result = emollm_recipe.train(*resumed)
     assert result.resumed_from.endswith("checkpoint-4") and result.global_step == 12
     for name in ("mvp.safetensors", "adapter/adapter_model.safetensors"):
         a, b = load_file(str(tmp_path / "whole" / name)), load_file(str(tmp_path / "resumed" / name))
@@ -120,17 +122,17 @@ def _mixed_records(root: Path) -> Path:
 
 def test_images_and_videos_mixed_on_video_llava(tiny_video_llava_dir, tmp_path, one_thread):
     from lmms_emotion.models.emollm_model import load_emollm
-    from lmms_emotion.training import emollm_recipe, runner
+    from lmms_emotion.training import emollm_recipe, trainer_run
 
     records = _mixed_records(tmp_path)
     config = _config(tiny_video_llava_dir, tmp_path / "run", data=[str(records)], max_steps=3, num_frames=8,
                      per_device_train_batch_size=4)
-    parts = emollm_recipe.build(config)
+    parts = emollm_recipe.build(*config)
     assert parts.data_summary["per_modality"] == {"image": 4, "video": 4}
     kinds = {frozenset(parts.collator([parts.dataset[i] for i in batch]).keys())
              for batch in ([0, 1, 2, 3], [4, 5, 6, 7])}
     assert any("pixel_values_videos" in k and "pixel_values" in k for k in kinds)  # one batch holds both
-    result = runner.run(config, parts)
+    result = trainer_run.run(*config, parts)
     history = [h["loss"] for h in result.trainer.state.log_history if "loss" in h]
     assert len(history) == 3 and all(torch.isfinite(torch.tensor(h)) for h in history)
     model, _ = load_emollm(str(tmp_path / "run"))
@@ -150,7 +152,7 @@ def test_rationales_replace_the_plain_targets(tiny_llava_dir, tmp_path, one_thre
     rationales = tmp_path / "rationales.jsonl"
     rationales.write_text(json.dumps(rationale) + "\n", encoding="utf-8")
     config = _config(tiny_llava_dir, tmp_path / "run", data=[str(records)], rationales=[str(rationales)])
-    parts = emollm_recipe.build(config)
+    parts = emollm_recipe.build(*config)
     assert parts.data_summary["rationales"] == {"replaced": 1, "added": 0, "plain": 7}
     (item,) = [parts.dataset[i] for i in range(len(parts.dataset)) if parts.dataset.examples[i].kind == "rationale"]
     batch = parts.collator([item])
@@ -158,6 +160,7 @@ def test_rationales_replace_the_plain_targets(tiny_llava_dir, tmp_path, one_thre
     assert parts.processor.tokenizer.decode(answer) == f" {chain}</s>"
 
 
+@pytest.mark.e2e
 def test_learns_the_colour_task_generating_answers_through_lmms_eval(tiny_llava_dir, colour_emoset_root, tmp_path):
     before_dir = tmp_path / "before"
     proc = run_cli(["lmms-emotion", "eval", "--model", "emollm", "--model_args", f"pretrained={tiny_llava_dir}",

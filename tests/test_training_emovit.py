@@ -20,6 +20,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 import torch
 
 from lmms_emotion.models.convert_emovit import DELTA_PREFIXES, is_delta_key
@@ -28,13 +29,13 @@ from tests.fixtures_training import train_env
 
 
 def _config(base, root, out, **overrides):
-    from lmms_emotion.training.args import EmoVITConfig
+    from lmms_emotion.training.args import recipe_arguments
 
     values = dict(base=str(base), dataset=["emoset:train"], data_root=str(root), output_dir=str(out), max_steps=6,
                   learning_rate=1e-3, warmup_steps=0, per_device_train_batch_size=4, save_steps=1000,
-                  logging_steps=1, disable_tqdm=True, precision="fp32")
+                  logging_steps=1, disable_tqdm=True, precision="fp32", dataloader_num_workers=0)
     values.update(overrides)
-    return EmoVITConfig(**values)
+    return recipe_arguments("emovit", **values)
 
 
 # --- trainable set, frozen weights, output folder ------------------------------------------------
@@ -44,10 +45,10 @@ def test_trains_exactly_emovits_modules_and_leaves_the_rest_bit_identical(
         tiny_instructblip_dir, colour_emoset_root, tmp_path, one_thread, capsys):
     from safetensors.torch import load_file
 
-    from lmms_emotion.training import emovit_recipe, runner
+    from lmms_emotion.training import emovit_recipe, trainer_run
 
     config = _config(tiny_instructblip_dir, colour_emoset_root, tmp_path / "run")
-    parts = emovit_recipe.build(config)
+    parts = emovit_recipe.build(*config)
     model = parts.model
     before = {name: p.detach().clone() for name, p in model.named_parameters()}
     trainable = {name for name, p in model.named_parameters() if p.requires_grad}
@@ -62,7 +63,7 @@ def test_trains_exactly_emovits_modules_and_leaves_the_rest_bit_identical(
     for prefix in DELTA_PREFIXES:
         assert summary["trainable_per_group"][prefix.rstrip(".")] == sum(
             p.numel() for n, p in before.items() if n == prefix or n.startswith(prefix))
-    print("\n" + runner.describe_trainable(summary))
+    print("\n" + trainer_run.describe_trainable(summary))
 
     # the tensors one step's loss reaches must move; which ones that is, a backward pass says
     batch = parts.collator([parts.dataset[i] for i in range(4)])
@@ -71,7 +72,7 @@ def test_trains_exactly_emovits_modules_and_leaves_the_rest_bit_identical(
     model.zero_grad(set_to_none=True)
     assert reached <= trainable and "query_tokens" in reached
 
-    result = runner.run(config, parts)
+    result = trainer_run.run(*config, parts)
     assert result.global_step == 6
     after = dict(model.named_parameters())
     changed = {n for n in before if not torch.equal(before[n], after[n].detach())}
@@ -113,10 +114,10 @@ def test_output_folder_loads_in_the_wrapper_full_and_as_delta(
     from lmms_emotion.models.emovit import EmoVIT
     from lmms_emotion.models.hf_base import Sample, Visual
     from lmms_emotion.media import open_image
-    from lmms_emotion.training import emovit_recipe, runner
+    from lmms_emotion.training import emovit_recipe, trainer_run
 
     config = _config(tiny_instructblip_dir, colour_emoset_root, tmp_path / "run", max_steps=3)
-    runner.run(config, emovit_recipe.build(config))
+    trainer_run.run(*config, emovit_recipe.build(*config))
     image = open_image(next((colour_emoset_root / "emoset" / "media").rglob("*.jpg")))
     samples = [Sample("which emotion does this image evoke", [Visual("image", [image])], None)]
     full = EmoVIT(pretrained=str(tmp_path / "run"), device="cpu")
@@ -134,7 +135,7 @@ def test_gradient_checkpointing_gives_the_same_gradients(tiny_instructblip_dir, 
                                                          one_thread):
     from lmms_emotion.training import emovit_recipe
 
-    parts = emovit_recipe.build(_config(tiny_instructblip_dir, colour_emoset_root, tmp_path / "run", augment=False))
+    parts = emovit_recipe.build(*_config(tiny_instructblip_dir, colour_emoset_root, tmp_path / "run", augment=False))
     model = parts.model.train()
     batch = parts.collator([parts.dataset[i] for i in range(3)])
 
@@ -152,25 +153,25 @@ def test_gradient_checkpointing_gives_the_same_gradients(tiny_instructblip_dir, 
         torch.testing.assert_close(plain[name], checkpointed[name], rtol=1e-4, atol=1e-6)
 
     # and --gradient-checkpointing switches it on in the Trainer run
-    from lmms_emotion.training import runner
+    from lmms_emotion.training import trainer_run
 
     config = _config(tiny_instructblip_dir, colour_emoset_root, tmp_path / "ckpt", max_steps=1,
                      gradient_checkpointing=True, write_delta=False)
-    parts = emovit_recipe.build(config)
+    parts = emovit_recipe.build(*config)
     assert not parts.model.is_activation_checkpointing
-    runner.run(config, parts)
+    trainer_run.run(*config, parts)
     assert parts.model.is_activation_checkpointing
 
 
 def test_tensorboard_logs_are_written_when_asked(tiny_instructblip_dir, colour_emoset_root, tmp_path, one_thread):
-    from lmms_emotion.training import emovit_recipe, runner
+    from lmms_emotion.training import emovit_recipe, trainer_run
 
     quiet = _config(tiny_instructblip_dir, colour_emoset_root, tmp_path / "quiet", max_steps=2, write_delta=False)
-    runner.run(quiet, emovit_recipe.build(quiet))
+    trainer_run.run(*quiet, emovit_recipe.build(*quiet))
     assert not list((tmp_path / "quiet").rglob("events.out.tfevents*"))  # report_to none by default
     logged = _config(tiny_instructblip_dir, colour_emoset_root, tmp_path / "tb", max_steps=2,
                      report_to=["tensorboard"])
-    runner.run(logged, emovit_recipe.build(logged))
+    trainer_run.run(*logged, emovit_recipe.build(*logged))
     events = list((tmp_path / "tb" / "runs").rglob("events.out.tfevents*"))
     assert events and events[0].stat().st_size > 0
 
@@ -196,6 +197,7 @@ def test_existing_checkpoints_need_resume_or_overwrite(tmp_path, capsys):
 # --- the closed loop: learning measured through lmms-eval ----------------------------------------
 
 
+@pytest.mark.e2e
 def test_learns_the_colour_task_measured_through_lmms_eval(tiny_instructblip32_dir, colour_emoset_root, tmp_path):
     before_dir = tmp_path / "before"
     proc = run_cli(["lmms-emotion", "eval", "--model", "emovit", "--model_args",
@@ -224,6 +226,7 @@ def test_learns_the_colour_task_measured_through_lmms_eval(tiny_instructblip32_d
 # --- kill and resume ------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_killed_run_resumes_to_the_same_weights(tiny_instructblip32_dir, colour_emoset_root, tmp_path):
     from safetensors.torch import load_file
 

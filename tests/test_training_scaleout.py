@@ -12,6 +12,7 @@ from tests.fixtures_data import BIN, cli_env
 from tests.fixtures_training import train_env
 
 
+@pytest.mark.e2e
 def test_two_process_ddp_equals_one_process_with_the_global_batch(tiny_instructblip32_dir, colour_emoset_root,
                                                                   tmp_path):
     """torchrun x2 (batch 4 each) and one process (batch 8) see the same examples per step: same weights."""
@@ -69,13 +70,13 @@ def test_deepspeed_option_resolves_shipped_configs(tmp_path):
     from importlib.util import find_spec
 
     from lmms_emotion.training import configs_dir
-    from lmms_emotion.training.runner import TrainingSetupError, resolve_deepspeed
+    from lmms_emotion.training.args import resolve_deepspeed
 
     assert resolve_deepspeed(None) is None
-    with pytest.raises(TrainingSetupError, match="no such file"):
+    with pytest.raises(ValueError, match="no such file"):
         resolve_deepspeed("zero9")
     if find_spec("deepspeed") is None:
-        with pytest.raises(TrainingSetupError, match="pip install deepspeed"):
+        with pytest.raises(ValueError, match="pip install deepspeed"):
             resolve_deepspeed("zero2")
     else:
         assert resolve_deepspeed("zero3") == str(configs_dir() / "zero3.json")
@@ -84,14 +85,27 @@ def test_deepspeed_option_resolves_shipped_configs(tmp_path):
         assert resolve_deepspeed(str(custom)) == str(custom)
 
 
-def test_precision_and_frozen_dtype_rules():
-    from lmms_emotion.training.args import EmoVITConfig
-    from lmms_emotion.training.runner import TrainingSetupError, frozen_dtype, resolve_precision
+@pytest.mark.parametrize("cuda, bf16_capable, expected", [
+    (False, False, "fp32"), (True, True, "bf16"), (True, False, "fp16")])
+def test_auto_precision_follows_the_device(monkeypatch, cuda, bf16_capable, expected):
+    """A fixed table per (fake) device: the GPU case is checked on CPU machines too."""
+    from lmms_emotion.training.args import resolve_precision
 
-    expected = "fp32" if not torch.cuda.is_available() else ("bf16" if torch.cuda.is_bf16_supported() else "fp16")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: bf16_capable)
     assert resolve_precision("auto") == expected
-    assert frozen_dtype(EmoVITConfig(precision="bf16")) == torch.bfloat16
-    assert frozen_dtype(EmoVITConfig(precision="bf16", frozen_dtype="float32")) == torch.float32
-    assert frozen_dtype(EmoVITConfig(precision="fp32")) == torch.float32
+    assert resolve_precision("fp16") == "fp16"  # explicit choices are kept
+
+
+def test_precision_reaches_the_trainer_and_frozen_dtype_rules():
+    from lmms_emotion.training.args import EmoVITTrainingArguments
+    from lmms_emotion.training.trainer_run import TrainingSetupError, frozen_dtype, frozen_dtype_for
+
+    table = {("bf16", "auto"): torch.bfloat16, ("fp16", "auto"): torch.float16, ("fp32", "auto"): torch.float32,
+             ("bf16", "float32"): torch.float32, ("fp16", "bfloat16"): torch.bfloat16}
+    for (precision, choice), dtype in table.items():
+        assert frozen_dtype_for(precision, choice) == dtype, (precision, choice)
     with pytest.raises(TrainingSetupError, match="needs mixed precision"):
-        frozen_dtype(EmoVITConfig(precision="fp32", frozen_dtype="bfloat16"))
+        frozen_dtype_for("fp32", "bfloat16")
+    args = EmoVITTrainingArguments(output_dir="o", precision="fp32")
+    assert (args.bf16, args.fp16, frozen_dtype(args)) == (False, False, torch.float32)

@@ -16,7 +16,7 @@ uninterrupted run would. accelerate calls :meth:`ExampleDataset.set_epoch` every
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
@@ -75,8 +75,12 @@ class ExampleDataset(torch.utils.data.Dataset):
     """Decoded media and turns of each example, in a fixed order."""
 
     def __init__(self, examples: Sequence[TrainingExample], *, num_frames: int = 8, video_backend: str = "auto",
-                 augment: RandomResizedCropFlip | None = None, seed: int = 0) -> None:
+                 augment: RandomResizedCropFlip | None = None, seed: int = 0,
+                 media_tokens: Callable[[str], int] | None = None,
+                 text_tokens: Callable[[str], int] | None = None) -> None:
         self.examples = list(examples)
+        self.media_tokens = media_tokens
+        self.text_tokens = text_tokens
         self.num_frames = int(num_frames)
         self.video_backend = video_backend
         self.augment = augment
@@ -89,6 +93,17 @@ class ExampleDataset(torch.utils.data.Dataset):
 
     def __len__(self) -> int:
         return len(self.examples)
+
+    def token_lengths(self) -> list[int]:
+        """Each example's token count, estimated without decoding media (for length-grouped batches).
+
+        Text through ``text_tokens`` (the tokenizer's count; default: words x 4/3), plus
+        ``media_tokens(type)`` per image or video (the model's visual tokens; default 0).
+        """
+        count_text = self.text_tokens or (lambda text: (len(text.split()) * 4 + 2) // 3)
+        count_media = self.media_tokens or (lambda kind: 0)
+        return [sum(count_text(turn.question) + count_text(turn.answer) for turn in example.turns)
+                + sum(count_media(item.type) for item in example.media) for example in self.examples]
 
     def load_frames(self, example: TrainingExample) -> list[list[Image.Image]]:
         """Decoded frames per media item; a decode failure names the training file and line."""

@@ -28,14 +28,15 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import Trainer, TrainerCallback
+from transformers import TrainerCallback
 
-from lmms_emotion.training.args import EmoLLMConfig
+from lmms_emotion.training.args import EmoLLMRecipeArguments, EmoLLMTrainingArguments
 from lmms_emotion.training.collators import EmoLLMCollator
 from lmms_emotion.training.data import load_examples, summarise, with_rationales
 from lmms_emotion.training.dataset import ExampleDataset
-from lmms_emotion.training.runner import (
+from lmms_emotion.training.trainer_run import (
     RecipeParts,
+    RecipeTrainer,
     cast_frozen,
     describe_trainable,
     frozen_dtype,
@@ -49,20 +50,17 @@ MVP_NAME = "multi_modal_projector."
 TRAINABLE_GROUPS = {"mvp": lambda name: MVP_NAME in name, "lora": lambda name: "lora_" in name}
 
 
-class EmoLLMTrainer(Trainer):
-    """``Trainer`` with LLaVA's two learning rates: the projector (the MVP) at ``mvp_learning_rate``.
+class EmoLLMTrainer(RecipeTrainer):
+    """``Trainer`` with LLaVA's two learning rates: the projector (the MVP) at ``args.mvp_learning_rate``.
 
     transformers has no option for a per-module learning rate; ``create_optimizer`` is its
     documented extension point. Weight-decay grouping is the stock one; both rates follow
     the same schedule.
     """
 
-    def __init__(self, *args: Any, mvp_learning_rate: float | None = None, **kwargs: Any) -> None:
-        self.mvp_learning_rate = mvp_learning_rate
-        super().__init__(*args, **kwargs)
-
     def create_optimizer(self, model=None):
-        if self.optimizer is not None or self.mvp_learning_rate is None:
+        mvp_learning_rate = getattr(self.args, "mvp_learning_rate", None)
+        if self.optimizer is not None or mvp_learning_rate is None:
             return super().create_optimizer(model)
         opt_model = self.model if model is None else model
         decay = set(self.get_decay_parameter_names(opt_model))
@@ -75,7 +73,7 @@ class EmoLLMTrainer(Trainer):
                     group: dict[str, Any] = {"params": params,
                                              "weight_decay": self.args.weight_decay if decayed else 0.0}
                     if is_mvp:
-                        group["lr"] = self.mvp_learning_rate
+                        group["lr"] = mvp_learning_rate
                     groups.append(group)
         optimizer_cls, optimizer_kwargs = self.get_optimizer_cls_and_kwargs(self.args, opt_model)
         self.optimizer = optimizer_cls(groups, **optimizer_kwargs)
@@ -114,11 +112,25 @@ class EmoLLMLayoutCallback(TrainerCallback):
         return control
 
 
-def _lora_settings(config: EmoLLMConfig) -> dict[str, Any]:
+def _media_token_counter(model: Any, num_frames: int):
+    """Visual tokens per image / video the MVP gives this base (for length-grouped batches)."""
+    vision = model.config.vision_config
+    per_frame = (int(vision.image_size) // int(vision.patch_size)) ** 2
+    mvp = model.emollm_config.mvp
+    image = mvp.image_token_count(per_frame)
+    if model.kind == "video_llava":
+        video = mvp.video_token_count(num_frames, per_frame + 1)  # Video-LLaVA keeps each frame's CLS token
+    else:
+        video = num_frames * image  # a video becomes num_frames images on an image-only base
+
+    return lambda kind: video if kind == "video" else image
+
+
+def _lora_settings(config: EmoLLMRecipeArguments) -> dict[str, Any]:
     return {"r": config.lora_r, "lora_alpha": config.lora_alpha, "lora_dropout": config.lora_dropout}
 
 
-def load_model(config: EmoLLMConfig):
+def load_model(config: EmoLLMRecipeArguments):
     """The EmoLLM model (fresh MVP over a plain base, or an EmoLLM folder) and its processor."""
     from lmms_emotion.models.emollm_model import EmoLLMForConditionalGeneration, is_emollm_dir, load_processor
     from lmms_emotion.models.mvp import MVPConfig
@@ -142,11 +154,10 @@ def load_model(config: EmoLLMConfig):
     return model, processor
 
 
-def build(config: EmoLLMConfig) -> RecipeParts:
-    """Check the data, load the model, set the trainable set; everything :func:`runner.run` needs."""
+def build(config: EmoLLMRecipeArguments, args: EmoLLMTrainingArguments) -> RecipeParts:
+    """Check the data, load the model, set the trainable set; everything :func:`trainer_run.run` needs."""
     from transformers import set_seed
 
-    config.validate()
     examples, sources = gather_examples(config)
     rationale_counts = None
     if config.rationales:
@@ -157,10 +168,10 @@ def build(config: EmoLLMConfig) -> RecipeParts:
         + ", ".join(s.get("file") or f"{s['dataset']}:{s['split']}" for s in sources)
         + (f"; rationales: {rationale_counts}" if rationale_counts else ""))
 
-    set_seed(config.seed)
+    set_seed(args.seed)
     model, processor = load_model(config)
     summary = trainable_summary(model, TRAINABLE_GROUPS)
-    cast_frozen(model, frozen_dtype(config))
+    cast_frozen(model, frozen_dtype(args))
     log(describe_trainable(summary))
     is_video_model = model.kind == "video_llava"
     if not is_video_model and data_summary["per_modality"].get("video"):
@@ -168,17 +179,17 @@ def build(config: EmoLLMConfig) -> RecipeParts:
             f"{config.num_frames} images (use a Video-LLaVA base for video)")
 
     dataset = ExampleDataset(examples, num_frames=config.num_frames, video_backend=config.video_backend,
-                             seed=config.seed)
+                             seed=args.seed, media_tokens=_media_token_counter(model, config.num_frames),
+                             text_tokens=lambda text: len(processor.tokenizer(text).input_ids))
     collator = EmoLLMCollator(processor, is_video_model=is_video_model, num_frames=config.num_frames,
                               model_max_length=config.model_max_length)
     return RecipeParts(model=model, processor=processor, dataset=dataset, collator=collator,
                         write_final=lambda trainer, out: write_final(trainer, out, config), eval_model="emollm",
                         trainable_summary=summary, data_summary=data_summary, trainer_class=EmoLLMTrainer,
-                        trainer_kwargs={"mvp_learning_rate": config.mvp_learning_rate},
                         callbacks=[EmoLLMLayoutCallback()])
 
 
-def write_final(trainer: Any, output_dir: Path, config: EmoLLMConfig) -> dict[str, Any]:
+def write_final(trainer: Any, output_dir: Path, config: EmoLLMRecipeArguments) -> dict[str, Any]:
     """The EmoLLM layout through the model's ``save_pretrained`` (gathered first when sharded)."""
     if weights_are_sharded():
         state = trainer.accelerator.get_state_dict(trainer.model_wrapped)  # a collective: every rank
@@ -200,12 +211,8 @@ def write_final(trainer: Any, output_dir: Path, config: EmoLLMConfig) -> dict[st
             "trained_parameters": int(sum(p.numel() for p in trained.values()))}
 
 
-def train(config: EmoLLMConfig):
-    """Run the recipe end to end (``lmms-emotion train emollm``); returns :class:`runner.RunResult`."""
-    from lmms_emotion.training import runner
+def train(config: EmoLLMRecipeArguments, args: EmoLLMTrainingArguments):
+    """Run the recipe end to end (``lmms-emotion train emollm``); returns :class:`trainer_run.TrainingOutcome`."""
+    from lmms_emotion.training import trainer_run
 
-    config.validate()
-    runner.resume_checkpoint(config, check_only=True)
-    parts = build(config)
-    resume_from = runner.resume_checkpoint(config)
-    return runner.run(config, parts, resume_from=resume_from)
+    return trainer_run.train_recipe(config, args, build)

@@ -27,11 +27,11 @@ import torch
 
 from lmms_emotion.models.convert_emovit import DELTA_FORMAT, DELTA_INFO, DELTA_PREFIXES, DELTA_WEIGHTS, is_delta_key
 from lmms_emotion.records import RecordError
-from lmms_emotion.training.args import EmoVITConfig
+from lmms_emotion.training.args import EmoVITRecipeArguments, EmoVITTrainingArguments
 from lmms_emotion.training.collators import EmoVITCollator
 from lmms_emotion.training.data import single_turn, summarise
 from lmms_emotion.training.dataset import ExampleDataset, RandomResizedCropFlip
-from lmms_emotion.training.runner import (
+from lmms_emotion.training.trainer_run import (
     RecipeParts,
     cast_frozen,
     describe_trainable,
@@ -54,11 +54,10 @@ def set_emovit_trainable(model: torch.nn.Module) -> dict[str, Any]:
     return trainable_summary(model, TRAINABLE_GROUPS)
 
 
-def build(config: EmoVITConfig) -> RecipeParts:
-    """Check the data, load the base, set the trainable set; everything :func:`runner.run` needs."""
+def build(config: EmoVITRecipeArguments, args: EmoVITTrainingArguments) -> RecipeParts:
+    """Check the data, load the base, set the trainable set; everything :func:`trainer_run.run` needs."""
     from transformers import InstructBlipForConditionalGeneration, InstructBlipProcessor, set_seed
 
-    config.validate()
     examples, sources = gather_examples(config)
     examples = single_turn(examples)
     for example in examples:
@@ -70,17 +69,20 @@ def build(config: EmoVITConfig) -> RecipeParts:
     log(f"{len(examples)} single-turn examples ({data_summary['per_kind']}) from "
         + ", ".join(s.get("file") or f"{s['dataset']}:{s['split']}" for s in sources))
 
-    set_seed(config.seed)
+    set_seed(args.seed)
     processor = InstructBlipProcessor.from_pretrained(config.base)
     model = InstructBlipForConditionalGeneration.from_pretrained(config.base, dtype=torch.float32)
     summary = set_emovit_trainable(model)
-    cast_frozen(model, frozen_dtype(config))
+    cast_frozen(model, frozen_dtype(args))
     log(describe_trainable(summary))
 
     size = processor.image_processor.size
     augment = RandomResizedCropFlip((size["width"], size["height"])) if config.augment else None
+    query_tokens = int(model.config.num_query_tokens)
     dataset = ExampleDataset(examples, num_frames=config.num_frames, video_backend=config.video_backend,
-                             augment=augment, seed=config.seed)
+                             augment=augment, seed=args.seed,
+                             media_tokens=lambda kind: query_tokens * (config.num_frames if kind == "video" else 1),
+                             text_tokens=lambda text: len(processor.tokenizer(text).input_ids))
     collator = EmoVITCollator(processor, image_token_id=int(model.config.image_token_id),
                               num_query_tokens=int(model.config.num_query_tokens), max_txt_len=config.max_txt_len,
                               max_output_txt_len=config.max_output_txt_len,
@@ -98,7 +100,7 @@ def trained_delta(trainer: Any) -> dict[str, torch.Tensor]:
     return {k: v.detach().to("cpu").clone().contiguous() for k, v in state.items() if is_delta_key(k)}
 
 
-def write_final(trainer: Any, output_dir: Path, config: EmoVITConfig) -> dict[str, Any]:
+def write_final(trainer: Any, output_dir: Path, config: EmoVITRecipeArguments) -> dict[str, Any]:
     """Base + trained modules as a ``save_pretrained`` folder with the processor; the delta beside it."""
     from safetensors.torch import save_file
     from transformers import InstructBlipForConditionalGeneration, InstructBlipProcessor
@@ -130,12 +132,8 @@ def write_final(trainer: Any, output_dir: Path, config: EmoVITConfig) -> dict[st
     return info
 
 
-def train(config: EmoVITConfig):
-    """Run the recipe end to end (``lmms-emotion train emovit``); returns :class:`runner.RunResult`."""
-    from lmms_emotion.training import runner
+def train(config: EmoVITRecipeArguments, args: EmoVITTrainingArguments):
+    """Run the recipe end to end (``lmms-emotion train emovit``); returns :class:`trainer_run.TrainingOutcome`."""
+    from lmms_emotion.training import trainer_run
 
-    config.validate()
-    runner.resume_checkpoint(config, check_only=True)  # refuse a conflicting folder before loading anything
-    parts = build(config)
-    resume_from = runner.resume_checkpoint(config)
-    return runner.run(config, parts, resume_from=resume_from)
+    return trainer_run.train_recipe(config, args, build)

@@ -7,10 +7,11 @@ and how to write the final folder); :func:`run` does the rest:
 1. the output folder: ``--resume`` picks the newest ``checkpoint-*`` in it; without it a
    folder that already holds checkpoints is refused (``--overwrite`` deletes them), so a
    run is never silently restarted over another one's work;
-2. ``transformers.Trainer`` with ``TrainingArguments`` from the config (checkpoints every
+2. ``transformers.Trainer`` with the recipe's ``TrainingArguments`` subclass (checkpoints every
    ``save_steps``, ``save_total_limit``, ``report_to``, mixed precision, gradient
    checkpointing, seeds); devices, DDP, FSDP and DeepSpeed come from accelerate (launch
-   with ``accelerate launch --config_file training/configs/<name>.yaml``);
+   with ``accelerate launch --config_file training/configs/<name>.yaml``); a resumed run whose
+   checkpoint already reached the asked number of steps is left as it is (nothing to do);
 3. the final folder, written by the recipe on the main process, in the layout the
    ``lmms-eval`` wrapper loads with ``pretrained=<output-dir>``, plus
    ``training_config.json`` and ``trainer_state.json``;
@@ -30,7 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lmms_emotion.training.args import TrainConfig, dump_config
+from transformers import Trainer
+from transformers.trainer_pt_utils import LengthGroupedSampler
+
+from lmms_emotion.training.args import RecipeArguments, RecipeTrainingArguments, dump_arguments
 from lmms_emotion.training.data import TrainingExample, load_examples
 
 CONFIG_FILE = "training_config.json"
@@ -59,7 +63,7 @@ def log(message: str) -> None:
 # --- data --------------------------------------------------------------------------------------
 
 
-def gather_examples(config: TrainConfig) -> tuple[list[TrainingExample], list[dict[str, Any]]]:
+def gather_examples(config: RecipeArguments) -> tuple[list[TrainingExample], list[dict[str, Any]]]:
     """Every example of ``--data`` files and ``--dataset`` splits, checked; plus a description of each source."""
     from lmms_emotion import paths
 
@@ -92,6 +96,7 @@ def gather_examples(config: TrainConfig) -> tuple[list[TrainingExample], list[di
 
 
 TRAINER_STATE = "trainer_state.json"
+SUMMARY_FILE = "training_summary.json"
 
 
 def is_complete(checkpoint: Path) -> bool:
@@ -105,20 +110,21 @@ def checkpoints(output_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: int(p.name.split("-", 1)[1]))
 
 
-def resume_checkpoint(config: TrainConfig, *, check_only: bool = False) -> str | None:
+def resume_checkpoint(recipe: RecipeArguments, args: RecipeTrainingArguments, *, check_only: bool = False
+                      ) -> str | None:
     """The checkpoint to resume from (``--resume``), after checking the folder can be used as asked.
 
     Without ``--resume`` a folder holding checkpoints is refused unless ``--overwrite``,
     which deletes them (not with ``check_only``, which only raises on a conflict).
     """
-    output_dir = Path(config.output_dir).expanduser()
+    output_dir = Path(args.output_dir).expanduser()
     existing = checkpoints(output_dir) if output_dir.is_dir() else []
-    if config.resume:
+    if recipe.resume:
         if not existing:
             if not check_only:
                 log(f"--resume: no checkpoint in {output_dir} yet; starting from the beginning")
             return None
-        _check_same_config(config, output_dir)
+        _check_same_arguments(recipe, args, output_dir)
         complete = [p for p in existing if is_complete(p)]
         if not complete:
             raise TrainingSetupError(f"--resume: no complete checkpoint in {output_dir} ("
@@ -131,7 +137,7 @@ def resume_checkpoint(config: TrainConfig, *, check_only: bool = False) -> str |
             log(f"resuming from {complete[-1].name}")
         return str(complete[-1])
     if existing:
-        if not config.overwrite:
+        if not recipe.overwrite:
             raise TrainingSetupError(
                 f"{output_dir} already holds {', '.join(p.name for p in existing)}: pass --resume to continue that "
                 "run, --overwrite to delete its checkpoints and start over, or choose another --output-dir")
@@ -142,18 +148,45 @@ def resume_checkpoint(config: TrainConfig, *, check_only: bool = False) -> str |
     return None
 
 
+def finished_run(recipe: RecipeArguments, args: RecipeTrainingArguments) -> dict[str, Any] | None:
+    """With ``--resume``: the summary of a run in ``--output-dir`` that already reached the asked length, else None.
+
+    A finished run's folder holds ``training_summary.json`` (written last). It is finished for
+    this call when its step count reaches ``--max-steps`` (when given), or else when its epoch
+    reaches ``--num-train-epochs``; a larger ``--max-steps`` (or more epochs) continues it from
+    its last checkpoint.
+    """
+    output_dir = Path(args.output_dir).expanduser()
+    summary_file = output_dir / SUMMARY_FILE
+    if not recipe.resume or not summary_file.is_file():
+        return None
+    _check_same_arguments(recipe, args, output_dir)
+    summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    state_file = output_dir / TRAINER_STATE
+    state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.is_file() else {}
+    step = int(summary.get("global_step") or 0)
+    if args.max_steps > 0:
+        done = step >= args.max_steps
+    else:
+        done = float(state.get("epoch") or 0.0) >= float(args.num_train_epochs) - 1e-9
+    return summary if done else None
+
+
 _RESUME_NEUTRAL = {"output_dir", "resume", "overwrite", "eval_tasks", "eval_model_args", "eval_batch_size", "eval_limit",
-                   "disable_tqdm", "report_to", "run_name", "dataloader_num_workers", "verify_media", "save_total_limit"}
+                   "disable_tqdm", "report_to", "run_name", "dataloader_num_workers", "dataloader_persistent_workers",
+                   "verify_media", "save_total_limit", "max_steps", "num_train_epochs", "local_rank", "logging_dir",
+                   "dataloader_prefetch_factor", "deepspeed", "ddp_backend"}
+"""Settings a resumed run may change: they do not change what the steps already taken mean."""
 
 
-def _check_same_config(config: TrainConfig, output_dir: Path) -> None:
-    """Refuse to resume with settings that change what is being trained."""
+def _check_same_arguments(recipe: RecipeArguments, args: RecipeTrainingArguments, output_dir: Path) -> None:
+    """Refuse to resume with settings that change what is being trained (keys the stored file lacks pass)."""
     stored_file = output_dir / CONFIG_FILE
     if not stored_file.is_file():
         return
     stored = json.loads(stored_file.read_text(encoding="utf-8"))
-    current = json.loads(dump_config(config))
-    changed = sorted(k for k in current if k not in _RESUME_NEUTRAL and stored.get(k) != current[k])
+    current = json.loads(dump_arguments(recipe, args))
+    changed = sorted(k for k in current if k in stored and k not in _RESUME_NEUTRAL and stored[k] != current[k])
     if changed:
         details = "; ".join(f"{k}: {stored.get(k)!r} -> {current[k]!r}" for k in changed)
         raise TrainingSetupError(f"--resume with different settings than the run in {output_dir} ({details}). "
@@ -163,29 +196,27 @@ def _check_same_config(config: TrainConfig, output_dir: Path) -> None:
 # --- Trainer -----------------------------------------------------------------------------------
 
 
-def resolve_precision(precision: str) -> str:
-    """``auto`` -> ``bf16`` on a GPU that supports it, ``fp16`` on other GPUs, ``fp32`` without a GPU."""
-    if precision != "auto":
-        return precision
+_DTYPES = {"float32": "float32", "bfloat16": "bfloat16", "float16": "float16"}
+
+
+def frozen_dtype_for(precision: str, choice: str):
+    """The torch dtype frozen weights are held in: ``choice`` (``--frozen-dtype``) under ``precision`` (bf16/fp16/fp32).
+
+    ``auto`` follows the mixed-precision dtype; a half dtype needs mixed precision.
+    """
     import torch
 
-    if torch.cuda.is_available():
-        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
-    return "fp32"
-
-
-def frozen_dtype(config: TrainConfig):
-    """The torch dtype frozen weights are held in during training (``--frozen-dtype``)."""
-    import torch
-
-    precision = resolve_precision(config.precision)
-    if config.frozen_dtype == "auto":
+    if choice == "auto":
         return {"bf16": torch.bfloat16, "fp16": torch.float16}.get(precision, torch.float32)
-    dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[config.frozen_dtype]
+    dtype = getattr(torch, _DTYPES[choice])
     if dtype != torch.float32 and precision == "fp32":
-        raise TrainingSetupError(f"--frozen-dtype {config.frozen_dtype} needs mixed precision "
-                                 "(--precision bf16 or fp16)")
+        raise TrainingSetupError(f"--frozen-dtype {choice} needs mixed precision (--precision bf16 or fp16)")
     return dtype
+
+
+def frozen_dtype(args: RecipeTrainingArguments):
+    """The torch dtype frozen weights are held in during training (``--frozen-dtype``)."""
+    return frozen_dtype_for(args.mixed_precision_name, args.frozen_dtype)
 
 
 def cast_frozen(model: Any, dtype: Any) -> None:
@@ -197,69 +228,6 @@ def cast_frozen(model: Any, dtype: Any) -> None:
     for param in model.parameters():
         if not param.requires_grad:
             param.data = param.data.to(dtype)
-
-
-def resolve_deepspeed(value: str | None) -> str | None:
-    """``zero2`` / ``zero3`` -> the shipped DeepSpeed JSON; a path as is; checks deepspeed is installed."""
-    if not value:
-        return None
-    from importlib.util import find_spec
-
-    from lmms_emotion.training import configs_dir
-
-    path = configs_dir() / f"{value}.json" if value in ("zero2", "zero3") else Path(value).expanduser()
-    if not path.is_file():
-        raise TrainingSetupError(f"--deepspeed {value}: no such file (use zero2, zero3 or a DeepSpeed JSON path)")
-    if find_spec("deepspeed") is None:
-        raise TrainingSetupError("--deepspeed needs the deepspeed package: pip install deepspeed")
-    return str(path)
-
-
-def training_arguments(config: TrainConfig, **overrides: Any):
-    """``transformers.TrainingArguments`` for a config."""
-    from transformers import TrainingArguments
-
-    precision = resolve_precision(config.precision)
-    warmup = config.warmup_steps
-    kwargs: dict[str, Any] = {
-        "output_dir": str(Path(config.output_dir).expanduser()),
-        "per_device_train_batch_size": config.per_device_train_batch_size,
-        "gradient_accumulation_steps": config.gradient_accumulation_steps,
-        "num_train_epochs": config.num_train_epochs,
-        "max_steps": config.max_steps,
-        "learning_rate": config.learning_rate,
-        "lr_scheduler_type": config.lr_scheduler_type,
-        "warmup_steps": int(warmup) if warmup >= 1 else float(warmup),
-        "weight_decay": config.weight_decay,
-        "adam_beta1": config.adam_beta1,
-        "adam_beta2": config.adam_beta2,
-        "max_grad_norm": config.max_grad_norm,
-        "bf16": precision == "bf16",
-        "fp16": precision == "fp16",
-        "activation_checkpointing": config.gradient_checkpointing,
-        "activation_checkpointing_kwargs": {"use_reentrant": False} if config.gradient_checkpointing else None,
-        # some trained tensors get no gradient on some batches (the last Q-Former layer's text branch; an MVP
-        # view that does not apply to the batch's media), which DDP must be told about
-        "ddp_find_unused_parameters": True,
-        "save_strategy": "steps",
-        "save_steps": config.save_steps,
-        "save_total_limit": config.save_total_limit,
-        "logging_steps": config.logging_steps,
-        "logging_first_step": True,
-        "report_to": [r for r in config.report_to if r] or ["none"],
-        "run_name": config.run_name,
-        "seed": config.seed,
-        "data_seed": config.seed,
-        "full_determinism": config.full_determinism,
-        "dataloader_num_workers": config.dataloader_num_workers,
-        "remove_unused_columns": False,  # the collators need every field of an item
-        "disable_tqdm": config.disable_tqdm,
-        "deepspeed": resolve_deepspeed(config.deepspeed),
-    }
-    if config.lr_scheduler_type == "cosine_with_min_lr":
-        kwargs["lr_scheduler_kwargs"] = {"min_lr": config.min_lr}
-    kwargs.update(overrides)
-    return TrainingArguments(**kwargs)
 
 
 @dataclass
@@ -276,13 +244,12 @@ class RecipeParts:
     trainable_summary: dict[str, Any] = field(default_factory=dict)
     data_summary: dict[str, Any] = field(default_factory=dict)
     trainer_class: Any = None
-    trainer_kwargs: dict[str, Any] = field(default_factory=dict)
     callbacks: list[Any] = field(default_factory=list)
 
 
 @dataclass
-class RunResult:
-    """What a finished run produced."""
+class TrainingOutcome:
+    """What a finished (or already finished) run produced."""
 
     output_dir: Path
     global_step: int
@@ -291,82 +258,147 @@ class RunResult:
     final_info: dict[str, Any]
     eval_results: dict[str, Any] | None
     trainer: Any = None
+    nothing_to_do: bool = False
 
 
-def build_trainer(config: TrainConfig, parts: RecipeParts, **argument_overrides: Any):
-    """The ``Trainer`` (or the recipe's subclass) for a config and its parts."""
-    from transformers import Trainer
+class RecipeTrainer(Trainer):
+    """``Trainer`` whose ``group_by_length`` sampler gets the dataset's token estimates.
+
+    transformers' sampler measures lengths by loading every item (decoding all media)
+    unless the dataset is a ``datasets.Dataset`` with a length column; our dataset
+    estimates each example's tokens, media tokens included, without decoding
+    (:meth:`~lmms_emotion.training.dataset.ExampleDataset.token_lengths`).
+    """
+
+    def _get_train_sampler(self, train_dataset=None):
+        dataset = self.train_dataset if train_dataset is None else train_dataset
+        if self.args.train_sampling_strategy == "group_by_length" and hasattr(dataset, "token_lengths"):
+            seed = self.args.data_seed if self.args.data_seed is not None else self.args.seed
+            return EpochLengthGroupedSampler(self.args.train_batch_size * self.args.gradient_accumulation_steps,
+                                             dataset, seed)
+        return super()._get_train_sampler(train_dataset)
+
+
+class EpochLengthGroupedSampler(LengthGroupedSampler):
+    """transformers' length grouping, its shuffle seeded by ``(seed, the dataset's epoch)``.
+
+    The stock sampler draws from one generator across epochs, so a run resumed in a later
+    epoch would see another order than an uninterrupted one; seeding per epoch (the
+    dataset's epoch, set by :class:`~lmms_emotion.training.callbacks.DatasetEpochCallback`
+    before each epoch's iteration) makes the order a function of the epoch alone.
+    """
+
+    def __init__(self, batch_size: int, dataset: Any, seed: int) -> None:
+        import torch
+
+        super().__init__(batch_size, lengths=dataset.token_lengths(), generator=torch.Generator())
+        self.dataset = dataset
+        self.seed = int(seed)
+
+    def __iter__(self):
+        from lmms_emotion.training.dataset import hash_seed
+
+        self.generator.manual_seed(hash_seed(self.seed, getattr(self.dataset, "epoch", 0)))
+        return super().__iter__()
+
+
+def build_trainer(args: RecipeTrainingArguments, parts: RecipeParts, **argument_overrides: Any):
+    """The ``Trainer`` (or the recipe's subclass) for the arguments and parts (overrides: ``dataclasses.replace``)."""
+    import dataclasses
 
     from lmms_emotion.training.callbacks import DatasetEpochCallback
 
-    trainer_class = parts.trainer_class or Trainer
+    if argument_overrides:
+        args = dataclasses.replace(args, **argument_overrides)
+    trainer_class = parts.trainer_class or RecipeTrainer
     return trainer_class(
         model=parts.model,
-        args=training_arguments(config, **argument_overrides),
+        args=args,
         train_dataset=parts.dataset,
         data_collator=parts.collator,
         processing_class=parts.processor,
         callbacks=[DatasetEpochCallback(parts.dataset), *parts.callbacks],
-        **parts.trainer_kwargs,
     )
 
 
-def run(config: TrainConfig, parts: RecipeParts, *, resume_from: str | None = None) -> RunResult:
+def run(recipe: RecipeArguments, args: RecipeTrainingArguments, parts: RecipeParts, *,
+        resume_from: str | None = None) -> TrainingOutcome:
     """Train, write the final folder, and evaluate it when asked. ``resume_from``: see :func:`resume_checkpoint`."""
-    output_dir = Path(config.output_dir).expanduser()
-    trainer = build_trainer(config, parts)
+    output_dir = Path(args.output_dir).expanduser()
+    trainer = build_trainer(args, parts)
     if trainer.is_world_process_zero():
         output_dir.mkdir(parents=True, exist_ok=True)
-        _write_text(output_dir / CONFIG_FILE, dump_config(config))
+        _write_text(output_dir / CONFIG_FILE, dump_arguments(recipe, args))
     result = trainer.train(resume_from_checkpoint=resume_from)
-    final_info: dict[str, Any] = {}
     # the recipe gathers the trained weights (a collective under FSDP/DeepSpeed) on every rank
     final_info = parts.write_final(trainer, output_dir)
     eval_results = None
     if trainer.is_world_process_zero():
         trainer.save_state()
-        summary = {"recipe": config.recipe, "global_step": trainer.state.global_step, "resumed_from": resume_from,
+        summary = {"recipe": recipe.recipe, "global_step": trainer.state.global_step, "resumed_from": resume_from,
                    "train_metrics": result.metrics, "trainable": parts.trainable_summary, "data": parts.data_summary,
                    "final": final_info, "versions": library_versions()}
-        _write_text(output_dir / "training_summary.json", json.dumps(summary, indent=2, sort_keys=True, default=str)
-                    + "\n")
+        _write_text(output_dir / SUMMARY_FILE, json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n")
         log(f"final model written to {output_dir} (step {trainer.state.global_step}); evaluate it with: "
             f"lmms-emotion eval --model {parts.eval_model} --model_args pretrained={output_dir} --tasks <tasks>")
-        if config.eval_task_list():
-            eval_results = evaluate(config, parts.eval_model, output_dir)
+        if recipe.eval_task_list():
+            eval_results = evaluate(recipe, parts.eval_model, output_dir)
     trainer.accelerator.wait_for_everyone()
-    return RunResult(output_dir, trainer.state.global_step, resume_from, dict(result.metrics), final_info,
-                     eval_results, trainer)
+    return TrainingOutcome(output_dir, trainer.state.global_step, resume_from, dict(result.metrics), final_info,
+                           eval_results, trainer)
+
+
+def train_recipe(recipe: RecipeArguments, args: RecipeTrainingArguments,
+                 build: Callable[[RecipeArguments, RecipeTrainingArguments], RecipeParts]) -> TrainingOutcome:
+    """A recipe end to end: check the folder, stop if the run is already finished, build, resume, train."""
+    done = finished_run(recipe, args)
+    output_dir = Path(args.output_dir).expanduser()
+    if done is not None:
+        log(f"nothing to do: the run in {output_dir} already finished at step {done.get('global_step')} "
+            f"(raise --max-steps or --num-train-epochs to continue it); its files are left as they are")
+        return TrainingOutcome(output_dir, int(done.get("global_step") or 0), None, dict(done.get("train_metrics") or {}),
+                               dict(done.get("final") or {}), None, nothing_to_do=True)
+    resume_checkpoint(recipe, args, check_only=True)  # refuse a conflicting folder before loading anything
+    parts = build(recipe, args)
+    resume_from = resume_checkpoint(recipe, args)
+    return run(recipe, args, parts, resume_from=resume_from)
 
 
 # --- closing the loop ---------------------------------------------------------------------------
 
 
-def eval_command(config: TrainConfig, model: str, model_dir: Path) -> list[str]:
+def eval_command(recipe: RecipeArguments, model: str, model_dir: Path) -> list[str]:
     """The ``lmms-emotion eval`` command line that evaluates the final folder on ``--eval-tasks``."""
     model_args = f"pretrained={model_dir}"
-    if config.eval_model_args:
-        model_args += "," + config.eval_model_args
+    if recipe.eval_model_args:
+        model_args += "," + recipe.eval_model_args
     command = [sys.executable, "-m", "lmms_emotion.cli", "eval", "--model", model, "--model_args", model_args,
-               "--tasks", ",".join(config.eval_task_list()), "--batch_size", str(config.eval_batch_size),
+               "--tasks", ",".join(recipe.eval_task_list()), "--batch_size", str(recipe.eval_batch_size),
                "--output_path", str(model_dir / EVAL_DIR), "--log_samples"]
-    if config.eval_limit:
-        command += ["--limit", str(config.eval_limit)]
-    if config.data_root:
-        command += ["--data-root", str(Path(config.data_root).expanduser())]
+    if recipe.eval_limit:
+        command += ["--limit", str(recipe.eval_limit)]
+    if recipe.data_root:
+        command += ["--data-root", str(Path(recipe.data_root).expanduser())]
     return command
 
 
-def evaluate(config: TrainConfig, model: str, model_dir: Path) -> dict[str, Any]:
+def shown_command(command: list[str]) -> str:
+    """A ``python -m lmms_emotion.cli ...`` command as the ``lmms-emotion ...`` line a user can paste."""
+    import shlex
+
+    return shlex.join(["lmms-emotion", *command[3:]])
+
+
+def evaluate(recipe: RecipeArguments, model: str, model_dir: Path) -> dict[str, Any]:
     """Run the evaluation in a fresh single process; returns the results JSON (raises if it failed)."""
-    command = eval_command(config, model, model_dir)
+    command = eval_command(recipe, model, model_dir)
     env = {k: v for k, v in os.environ.items() if k not in _DISTRIBUTED_ENV and not k.startswith(
         ("ACCELERATE_", "TORCHELASTIC_", "FSDP_"))}
-    log("evaluating: " + " ".join(command[2:]))
+    log("evaluating: " + shown_command(command))
     proc = subprocess.run(command, env=env)
     if proc.returncode != 0:
-        raise RuntimeError(f"the evaluation on {', '.join(config.eval_task_list())} failed (exit {proc.returncode}); "
-                           f"the trained model is in {model_dir}; rerun: {' '.join(command[2:])}")
+        raise RuntimeError(f"the evaluation on {', '.join(recipe.eval_task_list())} failed (exit {proc.returncode}); "
+                           f"the trained model is in {model_dir}; rerun: {shown_command(command)}")
     files = sorted((model_dir / EVAL_DIR).rglob("*_results.json"), key=lambda p: p.stat().st_mtime)
     if not files:
         raise RuntimeError(f"the evaluation wrote no results under {model_dir / EVAL_DIR}")
