@@ -6,8 +6,12 @@ Every argument lmms-eval accepts is passed through unchanged. On top of that:
    task index (lmms-eval 0.7.3 reads no such group itself).
 2. When every requested task is a plugin task, lmms-eval's ~2,000 built-in task YAMLs
    are not indexed (``TaskManager(include_defaults=False)``).
-3. Missing task data is reported before lmms-eval is imported, with the exact
-   ``lmms-emotion build-data`` command.
+3. Pre-flight: before lmms-eval is imported (so before any model loads), the records of
+   every requested task are read and checked exactly as the task will read them
+   (:func:`lmms_emotion.task_utils.read_task_docs`): not built, a malformed line, an
+   unknown label, a duplicate id, a missing media file or one escaping the media root each
+   stop the run with exit status 2 and the file, line and fix on the first line.
+   ``--no-preflight`` skips this; the task then stops at load with the same message.
 4. The HF ``evaluate`` package, imported by lmms-eval's metric registry but used only for
    tasks that name an ``evaluate`` metric, is imported on first use instead of at start.
 5. The exit status is non-zero when an evaluation fails (lmms-eval logs and returns 0).
@@ -64,6 +68,32 @@ def configure_judge(own: argparse.Namespace) -> str | None:
     return None
 
 
+def check_task_records(task_names: Sequence[str], index: dict) -> str | None:
+    """The first data error in the records the requested tasks read, as the task would report it; None if clean."""
+    import json
+
+    # discovery._index_file: the index a task YAML names (the one place that follows `include:`)
+    from lmms_emotion.discovery import _index_file, leaf_tasks
+    from lmms_emotion.task_utils import DataNotBuiltError, read_task_docs, task_index_rows
+
+    checked: set[str] = set()
+    for name in leaf_tasks(task_names, index):
+        index_file = _index_file(index[name])
+        if index_file is None:
+            continue
+        lines = [json.loads(line) for line in index_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for row in task_index_rows(lines):
+            key = json.dumps(row, sort_keys=True)
+            if key in checked:
+                continue
+            checked.add(key)
+            try:
+                read_task_docs(row)
+            except DataNotBuiltError as err:
+                return f"task {name}: {err}"
+    return None
+
+
 def _tasks_value(argv: Sequence[str]) -> str | None:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--tasks", default=None)
@@ -108,6 +138,10 @@ def run(argv: Sequence[str]) -> int:
         problems = missing_task_data(matched, index)
         if problems:
             print("lmms-emotion eval: task data is missing; nothing was run.\n" + "\n".join(problems), file=sys.stderr)
+            return 2
+        problem = check_task_records(matched, index)
+        if problem:
+            print(f"lmms-emotion eval: {problem}\n(nothing was run; no model was loaded)", file=sys.stderr)
             return 2
 
     defer_import("evaluate")

@@ -121,7 +121,9 @@ def resolve_under_root(root: str | os.PathLike, rel: str | os.PathLike, *, follo
         return joined
     real_root = os.path.realpath(root)
     real = os.path.realpath(joined)
-    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+    outside = real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep)
+    # A dangling link reads nothing: left to the caller's "does not exist" check, which says more.
+    if outside and os.path.exists(real):
         raise MediaError(
             f"unsafe media path {os.fspath(rel)!r} under media root {os.fspath(root)!r}: it is a symbolic link "
             f"(or lies below one) that leads outside the root, to {real!r}; copy the file into the root, or "

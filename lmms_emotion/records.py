@@ -86,6 +86,8 @@ def check_relative_media_path(path: str) -> str:
     """Return a normalised POSIX relative path, or raise if it is absolute or escapes its root."""
     if not isinstance(path, str) or not path.strip():
         raise ValueError("media path must be a non-empty string")
+    if "\x00" in path:
+        raise ValueError(f"media path {path!r} contains a NUL byte")
     if "\\" in path:
         path = path.replace("\\", "/")
     posix = PurePosixPath(path)
@@ -148,14 +150,22 @@ def record_from_dict(obj: Any, *, path: str | os.PathLike | None = None, line: i
     )
 
 
-def iter_records(path: str | os.PathLike) -> Iterator[Record]:
-    """Yield validated records from a JSONL file; the first bad line raises :class:`RecordError`."""
+def iter_numbered_records(path: str | os.PathLike) -> Iterator[tuple[int, Record]]:
+    """Yield ``(line number, record)`` from a JSONL file; the first bad line raises :class:`RecordError`.
+
+    A byte-order mark on the first line is accepted; bytes that are not UTF-8, a line that
+    is not JSON, a schema violation and a repeated id each raise naming the line.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"records file {path} does not exist")
     seen: dict[str, int] = {}
-    with path.open("r", encoding="utf-8") as handle:
-        for line_no, raw in enumerate(handle, start=1):
+    with path.open("rb") as handle:
+        for line_no, data in enumerate(handle, start=1):
+            try:
+                raw = data.decode("utf-8-sig" if line_no == 1 else "utf-8")
+            except UnicodeDecodeError as err:
+                raise RecordError(f"not UTF-8 text (byte {err.start} of the line)", path=path, line=line_no) from None
             if not raw.strip():
                 continue
             try:
@@ -167,7 +177,13 @@ def iter_records(path: str | os.PathLike) -> Iterator[Record]:
                 raise RecordError(f"duplicate id {record.id!r} (first on line {seen[record.id]})",
                                   path=path, line=line_no, field_name="id")
             seen[record.id] = line_no
-            yield record
+            yield line_no, record
+
+
+def iter_records(path: str | os.PathLike) -> Iterator[Record]:
+    """Yield validated records from a JSONL file; the first bad line raises :class:`RecordError`."""
+    for _line_no, record in iter_numbered_records(path):
+        yield record
 
 
 def read_records(path: str | os.PathLike) -> list[Record]:

@@ -39,7 +39,19 @@ from lmms_emotion.paths import data_root, media_root, records_path
 
 
 class DataNotBuiltError(FileNotFoundError):
-    """A task's records are missing from the data root; the message holds the build command."""
+    """A task's records are missing or unusable; the message's first line names the file (and line) and the fix."""
+
+
+class TaskDataExit(SystemExit):
+    """Ends an lmms-eval run at task load with a data error as the only error output.
+
+    lmms-eval 0.7.3 calls ``process_docs`` inside ``ConfigurableTask.download``, which a
+    tenacity ``@retry`` repeats on any ``Exception`` (5 tries or 60 s), and its CLI
+    catches ``Exception`` from an evaluation, prints the traceback and exits 0. Neither
+    touches a ``SystemExit``: it is not retried, not caught, and Python prints its
+    message (nothing else) and exits with status 1. Library callers of
+    ``lmms_eval.evaluator.simple_evaluate`` can catch it as ``SystemExit``.
+    """
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -68,32 +80,66 @@ def _matches(doc: Mapping[str, Any], where: Mapping[str, Any] | None) -> bool:
 
 
 def read_task_docs(index_row: Mapping[str, Any], root: str | Path | None = None) -> list[dict[str, Any]]:
-    """Records named by one index row, as lmms-eval docs, in the fixed hash order."""
-    from lmms_emotion.records import read_records
+    """Records named by one index row, as lmms-eval docs, in the fixed hash order.
+
+    Every problem raises :class:`DataNotBuiltError` whose first line names the file (and
+    line) and the fix: split not built, a line that is not UTF-8/JSON or breaks the schema
+    (unknown label, duplicate id, unsafe path), a media file that is missing or is a link
+    leading out of the media root (unless the build used ``--follow-symlinks``).
+    """
+    from lmms_emotion.media import MediaError
+    from lmms_emotion.records import RecordError, iter_numbered_records
 
     dataset, split = index_row["dataset"], index_row["split"]
     build = index_row.get("build", f"lmms-emotion build-data {dataset} --raw <raw folder>")
     path = records_path(dataset, split, root)
     if not path.is_file():
         raise DataNotBuiltError(
-            f"{path} does not exist: the '{dataset}' {split} split has not been built under the data root "
-            f"{data_root(root)}.\nBuild it with:\n    {build}\n"
-            "(set LMMS_EMOTION_DATA or pass --data-root to use another data root)"
+            f"the '{dataset}' {split} split is not built; build it with: {build}\n"
+            f"(looked for {path} under the data root {data_root(root)}; set LMMS_EMOTION_DATA or pass "
+            "--data-root to use another data root)"
         )
     media = media_root(dataset, root)
-    docs = [_doc_from_record(r, media) for r in read_records(path)]
-    docs = [d for d in docs if _matches(d, index_row.get("where"))]
+    follow = bool(_read_manifest(path.parent).get("follow_symlinks"))
+    docs: list[dict[str, Any]] = []
+    missing: list[tuple[int, Path]] = []
+    try:
+        for line_no, record in iter_numbered_records(path):
+            doc = _doc_from_record(record, media)
+            if not _matches(doc, index_row.get("where")):
+                continue
+            try:
+                paths = [_checked_media(media, record, item.path, follow) for item in record.media]
+            except MediaError as err:
+                raise DataNotBuiltError(f"{path}:{line_no}: {err}. Fix: rebuild with: {build}") from None
+            missing.extend((line_no, p) for p in paths if not p.is_file())
+            docs.append(doc)
+    except RecordError as err:
+        raise DataNotBuiltError(f"{err}. Fix: rebuild with: {build} (or correct that line)") from None
+    if missing:
+        line_no, first = missing[0]
+        raise DataNotBuiltError(
+            f"{path}:{line_no}: media file {first} does not exist ({len(missing)} missing in all). Fix: the media "
+            f"root {media} must point at the raw '{dataset}' folder; restore the files or rebuild with: {build}"
+        )
     if not docs:
         raise DataNotBuiltError(_no_matching_docs(path, index_row, build))
-    missing = [p for d in docs for p in d["media_paths"] if not Path(p).exists()]
-    if missing:
-        shown = "\n    ".join(missing[:5])
-        raise DataNotBuiltError(
-            f"{len(missing)} media file(s) listed in {path} are missing, e.g.:\n    {shown}\n"
-            f"The media root {media} must point at the raw '{dataset}' folder. Rebuild with:\n    {build}"
-        )
     docs.sort(key=lambda d: hashlib.sha1(d["id"].encode("utf-8")).hexdigest())
     return docs
+
+
+def _checked_media(media: Path, record, rel: str, follow_symlinks: bool) -> Path:
+    """A record's media file through :func:`lmms_emotion.media.resolve_under_root` (no link out of the root).
+
+    A composed dataset (EmoBench) links ``media/<source>`` to that source's own media root,
+    so a path ``<source>/...`` under such a link is checked against the link's target.
+    """
+    from lmms_emotion.media import resolve_under_root
+
+    head, _, rest = rel.partition("/")
+    if rest and head == record.source and (media / head).is_symlink():
+        return resolve_under_root(media / head, rest, follow_symlinks=follow_symlinks)
+    return resolve_under_root(media, rel, follow_symlinks=follow_symlinks)
 
 
 def _no_matching_docs(path: Path, index_row: Mapping[str, Any], build: str) -> str:
@@ -110,7 +156,7 @@ def _no_matching_docs(path: Path, index_row: Mapping[str, Any], build: str) -> s
                     f"then rebuild with:\n    {build}\n"
                     "or run only the tasks whose sources you have (the manifest lists them).")
     else:
-        message += f" Rebuild with:\n    {build}"
+        message += f" Rebuild with: {build}"
     return message
 
 
@@ -142,19 +188,33 @@ def announce_provenance(dataset: str, root: str | Path | None = None) -> str | N
 
 
 def load_docs(index_dataset):
-    """``process_docs`` hook: replace the shipped index with the built records it names."""
+    """``process_docs`` hook: replace the shipped index with the built records it names.
+
+    A data error (records not built, a damaged line, a missing or unsafe media file) ends
+    the run here with :class:`TaskDataExit`: no retries, no traceback, exit status 1, the
+    file, line and fix on the first line of the error.
+    """
     import datasets
 
-    rows = [dict(row) for row in index_dataset]
     docs: list[dict[str, Any]] = []
+    for row in task_index_rows(index_dataset):
+        try:
+            docs.extend(read_task_docs(row))
+        except DataNotBuiltError as err:
+            raise TaskDataExit(f"lmms-emotion: {err}") from None
+        announce_provenance(row["dataset"])
+    return datasets.Dataset.from_list(docs)
+
+
+def task_index_rows(index_rows) -> list[dict[str, Any]]:
+    """A task's index rows (``_index/<task>.jsonl``, as lmms-eval or ``json`` read them) with JSON fields decoded."""
+    rows = [dict(row) for row in index_rows]
     for row in rows:
         if isinstance(row.get("where"), str):
             row["where"] = json.loads(row["where"])
         if isinstance(row.get("sources"), str):
             row["sources"] = json.loads(row["sources"])
-        docs.extend(read_task_docs(row))
-        announce_provenance(row["dataset"])
-    return datasets.Dataset.from_list(docs)
+    return rows
 
 
 # --- prompting -------------------------------------------------------------------------------

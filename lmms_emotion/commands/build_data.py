@@ -29,6 +29,9 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed for splits the builder has to define")
     parser.add_argument("--link-mode", choices=("symlink", "copy"), default="symlink",
                         help="how the media root refers to the raw folder")
+    parser.add_argument("--follow-symlinks", action="store_true",
+                        help="accept symbolic links inside the raw folder that lead outside it (datasets kept "
+                             "as link farms); by default such links are refused as unsafe media paths")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="a dataset-specific choice, e.g. --option label=votes for emotion6 "
                              "(docs/datasets.md lists them); repeatable")
@@ -48,7 +51,7 @@ def _parse_options(pairs: list[str]) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     from lmms_emotion.paths import data_root
     from lmms_emotion.sources import get_source
-    from lmms_emotion.sources.common import BuildError, BuildOptions, write_dataset
+    from lmms_emotion.sources.common import BuildError, BuildOptions, check_split_leakage, write_dataset
 
     root = data_root(args.data_root)
     module = get_source(args.dataset)
@@ -71,14 +74,18 @@ def run(args: argparse.Namespace) -> int:
     raw = Path(args.raw).expanduser() if args.raw is not None else root
     options = BuildOptions(raw=raw, out_root=root, skip_bad=args.skip_bad,
                            workers=args.workers, verify=args.verify, seed=args.seed, link_mode=args.link_mode,
-                           extra=extra)
+                           extra=extra, follow_symlinks=args.follow_symlinks)
     try:
         built = module.build(options)
+        # One raw release may yield several datasets (WEBEmo: one per level of its label hierarchy).
+        results = [check_split_leakage(result, options) for result in (built if isinstance(built, list) else [built])]
     except BuildError as err:
         print(f"build-data failed: {err}", file=sys.stderr)
         return 2
-    # One raw release may yield several datasets (WEBEmo: one per level of its label hierarchy).
-    for result in built if isinstance(built, list) else [built]:
+    if options.follow_symlinks:
+        for result in results:
+            result.manifest["follow_symlinks"] = True
+    for result in results:
         folder = write_dataset(result, root)
         print(result.summary())
         print(f"wrote {folder}")

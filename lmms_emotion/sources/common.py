@@ -70,6 +70,7 @@ class BuildOptions:
     seed: int = 0
     link_mode: str = "symlink"  # symlink | copy
     extra: dict = field(default_factory=dict)
+    follow_symlinks: bool = False  # accept links inside the raw folder that lead outside it
 
 
 @dataclass
@@ -112,64 +113,114 @@ def require_file(path: Path, what: str, dataset: str, hint: str) -> Path:
 def load_json_file(path: Path, dataset: str) -> object:
     """Parse a JSON file, naming the file and position on failure."""
     try:
-        with path.open("r", encoding="utf-8") as handle:
+        # utf-8-sig: a byte-order mark (Windows editors add one) is accepted, as every table reader does
+        with path.open("r", encoding="utf-8-sig") as handle:
             return json.load(handle)
     except json.JSONDecodeError as err:
         raise BuildError(f"{dataset}: {path} is not valid JSON ({err.msg}, line {err.lineno} column {err.colno})") from None
 
 
 def safe_relative(path_text: str) -> str | None:
-    """A raw relative path in POSIX form, or None if it is absolute or climbs out with '..'."""
+    """A raw relative path in POSIX form, or None if it is absolute, climbs out with '..' or holds a NUL byte.
+
+    A first, lexical filter for names read from annotation files; :func:`keep_readable`
+    then resolves every record's media path with :func:`lmms_emotion.media.resolve_under_root`.
+    """
     text = path_text.replace("\\", "/").strip()
-    if not text or text.startswith("/") or (len(text) > 1 and text[1] == ":"):
+    if not text or "\x00" in text or text.startswith("/") or (len(text) > 1 and text[1] == ":"):
         return None
     parts = [p for p in text.split("/") if p not in ("", ".")]
-    if any(p == ".." for p in parts):
+    if not parts or any(p == ".." for p in parts):
         return None
     return "/".join(parts)
+
+
+def raw_file(raw: Path, rel: str, options: BuildOptions) -> Path:
+    """The raw file ``rel`` names under ``raw``, through the one safe resolver (real paths, no escaping links).
+
+    Raises :class:`lmms_emotion.media.MediaError` naming the path when it is absolute,
+    climbs out with ``..``, holds a NUL byte, or is a link leading outside ``raw``
+    (allowed with ``options.follow_symlinks``).
+    """
+    from lmms_emotion.media import resolve_under_root
+
+    return resolve_under_root(raw, rel, follow_symlinks=options.follow_symlinks)
+
+
+def raw_child(raw: Path, folder: Path, name: str, options: BuildOptions) -> Path:
+    """The file ``name`` directly inside ``folder`` (a folder under ``raw``), through :func:`raw_file`.
+
+    For names built from ids or keys of annotation files (``<id>.mp4``): ``name`` must be
+    a plain file name, so an id such as ``../../outside`` or ``C:x`` cannot reach another
+    folder. Raises :class:`lmms_emotion.media.MediaError` naming the bad name.
+    """
+    from lmms_emotion.media import MediaError
+
+    if not is_plain_name(name):
+        raise MediaError(f"unsafe file name {name!r}: an id or key that names a file must be a plain file name "
+                         "(no '/', '\\', '..', drive letter or NUL byte); fix the annotation file")
+    return raw_file(raw, (folder / name).relative_to(raw).as_posix(), options)
+
+
+def is_plain_name(name: str) -> bool:
+    """Whether ``name`` (an id or key from an annotation file) is one plain path component."""
+    return bool(name.strip()) and name not in (".", "..") and not any(c in name for c in "/\\\x00") \
+        and not (len(name) > 1 and name[1] == ":")
 
 
 # --- image verification, resumable --------------------------------------------------------
 
 
+def _file_key(stat: os.stat_result) -> list[int]:
+    """What the verify cache compares: device, inode, size, mtime and ctime (all in ns).
+
+    A rewrite that keeps size and mtime (``touch -r``, ``os.utime``) still changes the
+    inode-change time, which no user call can set back, so it is re-checked; a file
+    replaced by another (rename over it) has a new inode. Copying the raw folder elsewhere
+    re-checks everything (new inodes), which costs one more decode pass, never a wrong hit.
+    """
+    return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
 class VerifyCache:
-    """An append-only JSONL of verified files keyed by (path, size, mtime).
+    """An append-only JSONL of verified files keyed by path plus :func:`_file_key` (inode, size, mtime, ctime).
 
     Each result is appended and flushed as soon as it is known, so a killed build
-    resumes without re-decoding what it already checked.
+    resumes without re-decoding what it already checked. Entries written by older
+    versions (size and mtime only) never match and are checked again.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._known: dict[str, tuple[int, int, str | None]] = {}
+        self._known: dict[str, tuple[list[int], str | None]] = {}
         if path.is_file():
             with path.open("r", encoding="utf-8") as handle:
                 for line in handle:
                     try:
                         entry = json.loads(line)
-                        self._known[entry["path"]] = (entry["size"], entry["mtime_ns"], entry["error"])
+                        self._known[entry["path"]] = (list(entry["key"]), entry["error"])
                     except (json.JSONDecodeError, KeyError, TypeError):
-                        continue  # a torn last line from a kill: that file is simply checked again
+                        continue  # a torn last line from a kill, or an old-format entry: checked again
 
     def lookup(self, path: Path) -> tuple[bool, str | None]:
-        """(hit, error) for a file whose size and mtime are unchanged since it was checked."""
+        """(hit, error) for a file whose inode, size, mtime and ctime are unchanged since it was checked."""
         entry = self._known.get(str(path))
         if entry is None:
             return False, None
         try:
-            stat = path.stat()
+            key = _file_key(path.stat())
         except OSError:
             return False, None
-        if (stat.st_size, stat.st_mtime_ns) != entry[:2]:
+        if key != entry[0]:
             return False, None
-        return True, entry[2]
+        return True, entry[1]
 
-    def append(self, handle, path: Path, error: str | None) -> None:
-        stat = path.stat()
-        record = {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "error": error}
+    def append(self, handle, path: Path, error: str | None, key: list[int]) -> None:
+        """Record a result under the file key taken *before* the check (a change during it is caught next time)."""
+        record = {"path": str(path), "key": key, "error": error}
         handle.write(json.dumps(record) + "\n")
         handle.flush()
-        self._known[str(path)] = (stat.st_size, stat.st_mtime_ns, error)
+        self._known[str(path)] = (key, error)
 
 
 def _check_one(path: Path, checker: Callable[[Path], object]) -> str | None:
@@ -193,8 +244,11 @@ def verify_media(paths: Sequence[Path], *, cache_file: Path, checker: Callable[[
     cache = VerifyCache(cache_file)
     results: dict[Path, str | None] = {}
     todo: list[Path] = []
+    keys: dict[Path, list[int]] = {}
     for path in paths:
-        if not path.exists():
+        try:
+            keys[path] = _file_key(path.stat())
+        except OSError:
             results[path] = "file does not exist"
             continue
         hit, error = cache.lookup(path)
@@ -209,7 +263,7 @@ def verify_media(paths: Sequence[Path], *, cache_file: Path, checker: Callable[[
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             for path, error in zip(todo, pool.map(lambda p: _check_one(p, checker), todo)):
                 results[path] = error
-                cache.append(handle, path, error)
+                cache.append(handle, path, error, keys[path])
                 bar.update(1)
     return results
 
@@ -366,27 +420,134 @@ class PendingItem:
 
 
 def keep_readable(items: Sequence[PendingItem], issues: IssueLog, options: BuildOptions, dataset: str,
-                  kind: str = "image") -> list[Record]:
-    """Verify every item's media file (resumable, see :func:`verify_media`); report bad ones and keep the rest.
+                  kind: str = "image", root: Path | None = None) -> list[Record]:
+    """Resolve and verify every item's media files (resumable, see :func:`verify_media`); report bad ones, keep the rest.
 
+    Every media path of every record goes through :func:`raw_file` under ``root`` (the
+    folder the records' paths are relative to and the media root links to; default
+    ``options.raw``), so no builder can emit a record pointing outside the raw folder,
+    whatever its annotation files say. The file verified is the one the record names.
     ``kind`` is ``image`` (full decode) or ``video`` (header plus one decoded frame).
     """
+    from lmms_emotion.media import MediaError
+
     if kind not in MEDIA_KINDS:
         raise ValueError(f"kind must be one of {MEDIA_KINDS}, got {kind!r}")
+    base = (root if root is not None else options.raw).absolute()
     checker = image_checker(options.verify) if kind == "image" else video_checker(options.verify)
     noun = "image" if kind == "image" else "clip"
-    verdicts = verify_media([item.image for item in items],
+    resolved: list[tuple[PendingItem, list[Path]]] = []
+    for item in items:
+        try:
+            resolved.append((item, [raw_file(base, m.path, options) for m in item.record.media]))
+        except MediaError as err:
+            issues.report(item.file, item.row, str(err))
+    verdicts = verify_media(list(dict.fromkeys(path for _, paths in resolved for path in paths)),
                             cache_file=dataset_dir(dataset, options.out_root) / ".verify_cache.jsonl",
                             checker=checker, workers=options.workers,
                             desc=f"{dataset}: verifying {noun}s")
     kept = []
-    for item in items:
-        error = verdicts.get(item.image)
-        if error is not None:
-            issues.report(item.file, item.row, f"{noun} {item.record.media[0].path} is unreadable: {error}")
+    for item, paths in resolved:
+        bad = [(media.path, verdicts.get(path)) for media, path in zip(item.record.media, paths)
+               if verdicts.get(path) is not None]
+        if bad:
+            issues.report(item.file, item.row, f"{noun} {bad[0][0]} is unreadable: {bad[0][1]}")
             continue
+        RECORD_ORIGINS[item.record.id] = BuildIssue(item.file, item.row, "").describe().rstrip(": ")
         kept.append(item.record)
     return kept
+
+
+# --- train/test leakage ----------------------------------------------------------------------
+
+# Where in the raw data each kept record came from ("<file> row <n>"), by record id, for the
+# messages of :func:`check_split_leakage` (records themselves carry no machine-specific paths).
+RECORD_ORIGINS: dict[str, str] = {}
+
+# Which split keeps a media file found in two: the evaluation side wins, so --skip-bad only
+# ever removes training data. Splits not named here rank between val and train.
+_SPLIT_RANK = {"test": 3, "val": 2, "validation": 2, "dev": 2, "train": 0}
+
+
+def _describe_record(record: Record) -> str:
+    origin = RECORD_ORIGINS.get(record.id)
+    return f"{record.id} ({origin})" if origin else record.id
+
+
+def _content_digest(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def check_split_leakage(result: BuildResult, options: BuildOptions) -> BuildResult:
+    """Refuse a media file that two splits of one build share: by path, and by content hash for images.
+
+    Without ``--skip-bad`` the first clash stops the build naming both records (id and raw
+    row). With it, the copy in the lower split (train below val below test) is dropped and
+    reported in ``skipped``. Hashing reads only images whose size occurs in two splits.
+    """
+    from lmms_emotion.media import MediaError, resolve_media_path
+
+    issues = IssueLog(result.dataset, skip_bad=options.skip_bad)
+    media = media_root(result.dataset, options.out_root)
+    owners: dict[str, list[tuple[str, Record]]] = defaultdict(list)
+    for split, records in result.splits.items():
+        for record in records:
+            for item in record.media:
+                owners[item.path].append((split, record))
+    clashes: list[tuple[Record, Record, str]] = []
+
+    def collect(groups: Iterable[list[tuple[str, Record]]], how: str) -> None:
+        for group in groups:
+            first: dict[str, Record] = {}
+            for split, record in group:
+                first.setdefault(split, record)
+            if len(first) > 1:
+                ranked = sorted(first.items(), key=lambda kv: -_SPLIT_RANK.get(kv[0], 1))
+                keep = ranked[0][1]
+                clashes.extend((keep, other, how) for _, other in ranked[1:])
+
+    collect(owners.values(), "the same file")
+    # Same bytes under two names: group images by size first, hash only sizes seen in two splits.
+    by_size: dict[int, list[tuple[str, Record, Path]]] = defaultdict(list)
+    for rel, group in owners.items():
+        split, record = group[0]
+        if len({s for s, _ in group}) > 1 or record.media[0].type != "image":
+            continue
+        try:
+            path = resolve_media_path(media, rel)
+            by_size[path.stat().st_size].append((split, record, path))
+        except (OSError, MediaError):
+            continue
+    by_digest: dict[str, list[tuple[str, Record]]] = defaultdict(list)
+    for group in by_size.values():
+        if len({split for split, _, _ in group}) < 2:
+            continue
+        for split, record, path in group:
+            digest = _content_digest(path)
+            if digest is not None:
+                by_digest[digest].append((split, record))
+    collect(by_digest.values(), "an identical image (same content hash)")
+
+    dropped: set[str] = set()
+    for keep, other, how in clashes:
+        if other.id in dropped:
+            continue
+        issues.report(f"{other.split} record {_describe_record(other)}", None,
+                      f"{other.media[0].path} is {how} as {keep.split} record {_describe_record(keep)}: "
+                      f"one media file in two splits leaks {keep.split} data into {other.split} "
+                      f"(with --skip-bad the {other.split} copy is dropped)")
+        dropped.add(other.id)
+    if not dropped:
+        return result
+    splits = {split: [r for r in records if r.id not in dropped] for split, records in result.splits.items()}
+    return BuildResult(dataset=result.dataset, splits=splits, skipped=[*result.skipped, *issues.issues],
+                       manifest=result.manifest)
 
 
 # --- delimited annotation tables (CSV / TSV) -------------------------------------------------

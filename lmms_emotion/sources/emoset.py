@@ -22,17 +22,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lmms_emotion.media import MediaError
 from lmms_emotion.records import Media, Record
 from lmms_emotion.sources.common import (
     BuildError,
     BuildOptions,
     BuildResult,
     IssueLog,
+    PendingItem,
+    is_plain_name,
+    keep_readable,
     link_media,
     load_json_file,
+    raw_file,
     require_dir,
     safe_relative,
-    verify_media,
 )
 from lmms_emotion.taxonomy import get_dataset_table
 
@@ -113,11 +117,19 @@ def build(options: BuildOptions) -> BuildResult:
             if not image_path.is_file():
                 issues.report(split_file, row_no, f"image {image_rel_safe} does not exist")
                 continue
-            annotation_path = raw / annotation_rel_safe
+            try:  # the annotation is read into meta: it must not be a link leading out of the raw folder
+                annotation_path = raw_file(raw, annotation_rel_safe, options)
+            except MediaError as err:
+                issues.report(split_file, row_no, f"annotation: {err}")
+                continue
             if not annotation_path.is_file():
                 issues.report(split_file, row_no, f"annotation {annotation_rel_safe} does not exist")
                 continue
             stem = image_id or Path(image_rel_safe).stem
+            if not is_plain_name(stem):
+                issues.report(split_file, row_no, f"image id {stem!r} must be a plain name (no '/', '\\', '..', "
+                                                  "drive letter or NUL byte); fix the split file")
+                continue
             if stem in seen_ids:
                 issues.report(split_file, row_no, f"image id {stem!r} repeats row {seen_ids[stem]}")
                 continue
@@ -133,21 +145,12 @@ def build(options: BuildOptions) -> BuildResult:
             items.append((record, image_path, split_file, row_no))
         pending[split] = items
 
-    all_images = [image for items in pending.values() for _, image, _, _ in items]
-    checker = _image_checker(options.verify)
-    cache = options.out_root / NAME / ".verify_cache.jsonl"
-    verdicts = verify_media(all_images, cache_file=cache, checker=checker, workers=options.workers,
-                            desc="emoset: verifying images")
-    splits: dict[str, list[Record]] = {}
-    for split, items in pending.items():
-        kept = []
-        for record, image, split_file, row_no in items:
-            error = verdicts.get(image)
-            if error is not None:
-                issues.report(split_file, row_no, f"image {record.media[0].path} is unreadable: {error}")
-                continue
-            kept.append(record)
-        splits[split] = kept
+    # keep_readable resolves every image through the safe resolver, then verifies it (resumable)
+    splits: dict[str, list[Record]] = {
+        split: keep_readable([PendingItem(record, image, str(split_file), row_no)
+                              for record, image, split_file, row_no in items], issues, options, NAME)
+        for split, items in pending.items()
+    }
 
     link_media(NAME, options.out_root, raw, options.link_mode)
     manifest = {
@@ -160,12 +163,3 @@ def build(options: BuildOptions) -> BuildResult:
     }
     return BuildResult(dataset=NAME, splits=splits, skipped=issues.issues, manifest=manifest)
 
-
-def _image_checker(mode: str):
-    if mode == "exists":
-        return lambda path: None
-    if mode == "decode":
-        from lmms_emotion.media import verify_image
-
-        return verify_image
-    raise BuildError(f"unknown --verify mode {mode!r}; use decode or exists")

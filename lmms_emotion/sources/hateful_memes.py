@@ -118,7 +118,7 @@ def build(options: BuildOptions) -> BuildResult:
                             media=(Media("image", rel),), text=text.strip(), label_set=table.label_set,
                             answer=label, meta={"source_id": source_id, "split_rule": rule})
             pending.append(PendingItem(record, image, str(path), row))
-        splits[split] = keep_readable(pending, issues, options, NAME)
+        splits[split] = keep_readable(pending, issues, options, NAME, root=raw)
     if not splits:
         raise BuildError(f"{NAME}: every split file in {raw} is unlabelled ({', '.join(unlabelled)}). {OBTAIN}")
 

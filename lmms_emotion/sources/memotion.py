@@ -110,7 +110,7 @@ def build(options: BuildOptions) -> BuildResult:
                             media=(Media("image", rel),), text=text, label_set=table.label_set, answer=label,
                             meta={**meta, "split_rule": split_rule})
             pending.append(PendingItem(record, path, str(labels_csv), row_no))
-        splits[split] = keep_readable(pending, issues, options, NAME)
+        splits[split] = keep_readable(pending, issues, options, NAME, root=raw)
 
     link_media(NAME, options.out_root, raw, options.link_mode)
     manifest = {"source": "Memotion 7k (SemEval-2020 Task 8)", "raw": str(raw), "label_set": table.label_set,

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lmms_emotion.media import MediaError
 from lmms_emotion.records import Media, Record
 from lmms_emotion.sources.common import (
     BuildError,
@@ -41,6 +42,7 @@ from lmms_emotion.sources.common import (
     keep_readable,
     link_media,
     load_json_file,
+    raw_child,
     relative_to_raw,
     require_dir,
     stratified_splits,
@@ -108,7 +110,11 @@ def build(options: BuildOptions) -> BuildResult:
             issues.report(data_file, row, f"entry {source_id!r}: sarcasm must be true or false, "
                                           f"got {entry['sarcasm']!r}")
             continue
-        clip = utterances / f"{source_id}.mp4"
+        try:
+            clip = raw_child(raw, utterances, f"{source_id}.mp4", options)
+        except MediaError as err:
+            issues.report(data_file, row, f"entry {source_id!r}: {err}")
+            continue
         if not clip.is_file():
             issues.report(data_file, row, f"entry {source_id!r}: clip {relative_to_raw(clip, raw)} does not exist")
             continue
@@ -136,7 +142,11 @@ def build(options: BuildOptions) -> BuildResult:
             meta = {"source_id": source_id, "speaker": entry.get("speaker", ""), "context": list(entry.get("context", [])),
                     "context_speakers": list(entry.get("context_speakers", [])), "show": entry.get("show", ""),
                     "split_rule": split_rule}
-            context_clip = contexts / f"{source_id}_c.mp4"
+            try:
+                context_clip = raw_child(raw, contexts, f"{source_id}_c.mp4", options)
+            except MediaError as err:
+                issues.report(data_file, row, f"entry {source_id!r}: context clip: {err}")
+                continue
             if context_clip.is_file():
                 meta["context_clip"] = relative_to_raw(context_clip, raw)
             record = Record(id=f"{NAME}/{split}/{source_id}", task="sarcasm", source=NAME, split=split,

@@ -28,6 +28,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+from lmms_emotion.media import MediaError
 from lmms_emotion.records import Media, Record
 from lmms_emotion.sources.common import (
     BuildError,
@@ -40,6 +41,7 @@ from lmms_emotion.sources.common import (
     keep_readable,
     link_media,
     load_json_file,
+    raw_child,
     relative_to_raw,
     require_dir,
 )
@@ -238,7 +240,11 @@ def build(options: BuildOptions) -> BuildResult:
                 issues.report(path, row, f"{where}: segment also listed in {seen[segment]}")
                 continue
             seen[segment] = split
-            clip = videos / f"{segment}.mp4"
+            try:
+                clip = raw_child(raw, videos, f"{segment}.mp4", options)
+            except MediaError as err:
+                issues.report(path, row, f"{where}: {err}")
+                continue
             rel = relative_to_raw(clip, raw)
             if not clip.is_file():
                 issues.report(path, row, f"{where}: clip {rel} does not exist")
