@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 
 import pytest
@@ -17,7 +16,6 @@ from lmms_emotion.instruct.client import (
     MissingAPIKey,
     Redactor,
     RequestFailed,
-    backoff_delay,
     resolve_api_key,
     safe_url,
 )
@@ -255,15 +253,62 @@ def test_token_bucket_debt_and_refill():
     assert RateLimiter().active is False and RateLimiter(tokens_per_minute=10).active
 
 
+def _wait_for(client: ChatClient, attempt: int, err: BaseException) -> float:
+    """The delay the client's retry controller picks after ``attempt`` failed with ``err``."""
+    from tenacity import Future, RetryCallState
+
+    state = RetryCallState(retry_object=None, fn=None, args=(), kwargs={})
+    state.attempt_number = attempt
+    state.outcome = Future.construct(attempt, err, True)
+    return client._retrying().wait(state)
+
+
+def _status_error(status: int, headers: dict[str, str] | None = None) -> BaseException:
+    import httpx
+    import openai
+
+    request = httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    response = httpx.Response(status, headers=headers or {}, request=request, json={"error": {"message": "x"}})
+    return openai.AsyncOpenAI(api_key="k", base_url="http://127.0.0.1:9/v1")._make_status_error_from_response(response)
+
+
 def test_backoff_grows_is_jittered_and_honours_retry_after():
-    rng = random.Random(0)
-    delays = [[backoff_delay(a, base=1.0, cap=30, rng=rng) for _ in range(200)] for a in (1, 2, 3, 4)]
+    client = ChatClient(ClientConfig(model="m", base_url="http://127.0.0.1:9/v1", backoff_base=1.0, backoff_max=30),
+                        api_key="k")
+    err = _status_error(500)
+    delays = [[_wait_for(client, a, err) for _ in range(200)] for a in (1, 2, 3, 4)]
     for attempt, values in enumerate(delays, start=1):
         assert all(0 <= d <= 2 ** (attempt - 1) for d in values)
         assert len(set(values)) > 150  # jittered, not fixed
-    assert max(delays[3]) > max(delays[0])
-    assert all(backoff_delay(1, base=1.0, cap=30, rng=rng, retry_after=7.0) >= 7.0 for _ in range(20))
-    assert backoff_delay(9, base=1.0, cap=5, rng=rng, retry_after=100.0) == 5.0
+        assert max(values) > 0.8 * 2 ** (attempt - 1)  # the ceiling doubles per attempt
+    limited = _status_error(429, {"retry-after": "7"})
+    assert all(_wait_for(client, 1, limited) >= 7.0 for _ in range(20))
+    assert _wait_for(client, 1, _status_error(429, {"retry-after-ms": "12500"})) >= 12.5
+    assert _wait_for(client, 1, _status_error(429, {"retry-after": "100"})) == 30.0  # capped at backoff_max
+    assert _wait_for(client, 9, _status_error(503)) <= 30.0
+
+
+def test_which_errors_are_retried():
+    from lmms_emotion.instruct.client import _is_transient
+
+    assert all(_is_transient(_status_error(s)) for s in (408, 409, 429, 500, 502, 503))
+    assert not any(_is_transient(_status_error(s)) for s in (400, 401, 403, 404, 422))
+
+
+def test_retry_after_is_waited_for(fake_openai, tmp_path):
+    server = fake_openai(faults=FaultPlan(schedule={1: "rate_limit"}), retry_after=0.6)
+    client = _client(server, tmp_path, backoff_base=0.001, backoff_max=5.0)
+
+    async def go():
+        start = time.perf_counter()
+        try:
+            await client.complete(_messages())
+        finally:
+            await client.aclose()
+        return time.perf_counter() - start
+
+    assert _run(go()) >= 0.6  # the backoff alone would wait at most 1 ms
+    assert server.stats()["requests"] == 2 and client.stats.errors == {"http_429": 1}
 
 
 def test_key_resolution(monkeypatch):

@@ -1,14 +1,15 @@
 """An async chat client for OpenAI and OpenAI-compatible servers, built for long batch runs.
 
 ``ChatClient.complete(messages, ...)`` is the one call. Around the openai SDK's
-``AsyncOpenAI`` (whose own retries are switched off) it adds:
+``AsyncOpenAI`` it adds:
 
 - the request cache (:class:`~lmms_emotion.instruct.cache.ResponseCache`): a request
   already answered is replayed from disk and costs nothing;
 - a concurrency cap and requests/tokens-per-minute limits
   (:class:`~lmms_emotion.instruct.ratelimit.RateLimiter`);
-- retries with exponential backoff and full jitter on HTTP 408/409/429/5xx, timeouts,
-  connection errors and unreadable response bodies, honouring ``Retry-After``;
+- retries (tenacity) with exponential backoff and full jitter on the SDK's transient
+  errors (HTTP 408/409/429/5xx, timeouts, connection errors) and unreadable response
+  bodies, never sooner than the server's ``Retry-After`` (read by the SDK's parser);
   other HTTP errors (401 bad key, 404 unknown model, 400 bad request) are fatal at once;
 - cost accounting from the usage each reply reports, and a budget (``max_cost``): a
   request whose worst-case cost would cross it is never sent (:class:`BudgetExceeded`),
@@ -26,10 +27,8 @@ It serves instruction generation and any later user (an LLM judge) alike::
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import os
-import random
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -50,7 +49,6 @@ __all__ = [
     "Redactor",
     "RequestFailed",
     "UsageStats",
-    "backoff_delay",
     "completion_key",
     "resolve_api_key",
     "safe_url",
@@ -59,7 +57,6 @@ __all__ = [
 DEFAULT_API_KEY_ENV = "OPENAI_API_KEY"
 PLACEHOLDER_KEY = "EMPTY"
 """Sent to a ``--base-url`` server when no key is set (vLLM/sglang accept any key by default)."""
-RETRYABLE_STATUS = frozenset({408, 409, 429})
 DEFAULT_MAX_TOKENS_FOR_BUDGET = 1024
 
 
@@ -137,7 +134,6 @@ class ClientConfig:
     price_in: float | None = None
     price_out: float | None = None
     max_cost: float | None = None
-    seed: int = 0
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
@@ -190,15 +186,6 @@ def completion_key(model: str, prompt_version: str, messages: list[dict[str, Any
     return request_key(model, prompt_version, messages, params)
 
 
-def backoff_delay(attempt: int, *, base: float, cap: float, rng: random.Random,
-                  retry_after: float | None = None) -> float:
-    """Full-jitter exponential backoff for retry ``attempt`` (1-based), never below ``Retry-After``."""
-    delay = rng.uniform(0, min(cap, base * (2 ** (attempt - 1))))
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, cap))
-    return delay
-
-
 def _request_params(params: dict[str, Any]) -> dict[str, Any]:
     """SDK keyword arguments for the set parameters.
 
@@ -212,45 +199,31 @@ def _request_params(params: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def _retry_after(err: Exception) -> float | None:
-    response = getattr(err, "response", None)
-    headers = getattr(response, "headers", None)
-    if not headers:
-        return None
-    millis = headers.get("retry-after-ms")
-    if millis:
-        try:
-            return float(millis) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
-
-
-def _classify(err: Exception) -> tuple[str, str]:
-    """``("retry" | "fatal", short reason)`` for an exception raised by a request."""
+def _is_transient(err: BaseException) -> bool:
+    """Whether retrying may help: the SDK's error classes for 409/429/5xx, timeouts and lost
+    connections, a 408, or a reply body that is not the JSON it claims to be."""
     import openai
 
     if isinstance(err, openai.APIStatusError):
-        status = err.status_code
-        if status in RETRYABLE_STATUS or status >= 500:
-            return "retry", f"http_{status}"
-        return "fatal", f"http_{status}"
+        return err.status_code == 408 or isinstance(
+            err, (openai.ConflictError, openai.RateLimitError, openai.InternalServerError))
+    return isinstance(err, (openai.APIConnectionError, openai.APIResponseValidationError, json.JSONDecodeError,
+                            UnicodeDecodeError))
+
+
+def _error_label(err: BaseException) -> str:
+    """A short name for the error counts in the run summary (``http_429``, ``timeout``, ...)."""
+    import openai
+
+    if isinstance(err, openai.APIStatusError):
+        return f"http_{err.status_code}"
     if isinstance(err, openai.APITimeoutError):
-        return "retry", "timeout"
+        return "timeout"
     if isinstance(err, openai.APIConnectionError):
-        return "retry", "connection"
-    if isinstance(err, (json.JSONDecodeError, openai.APIResponseValidationError, UnicodeDecodeError)):
-        return "retry", "bad_body"
-    if isinstance(err, asyncio.TimeoutError):
-        return "retry", "timeout"
-    return "fatal", type(err).__name__
+        return "connection"
+    if isinstance(err, (openai.APIResponseValidationError, json.JSONDecodeError, UnicodeDecodeError)):
+        return "bad_body"
+    return type(err).__name__
 
 
 class ChatClient:
@@ -269,7 +242,6 @@ class ChatClient:
         self.stats = UsageStats()
         self.limiter = RateLimiter(config.requests_per_minute, config.tokens_per_minute)
         self._on_event = on_event
-        self._rng = random.Random(config.seed)
         self._semaphore = asyncio.Semaphore(config.concurrency)
         self._reserved = 0.0
         self._sdk = None
@@ -281,6 +253,11 @@ class ChatClient:
         if self._sdk is None:
             from openai import AsyncOpenAI
 
+            # The SDK's own retry loop is off (max_retries=0) and tenacity drives the attempts
+            # (see _retrying): the SDK's loop runs inside one create() call, so it cannot take
+            # each attempt through our rate limiter and budget, count it, back off by the
+            # configured --backoff-base/--backoff-max (its delays are fixed at 0.5-8 s), or
+            # retry a 200 reply whose body is unreadable.
             kwargs: dict[str, Any] = {"api_key": self._api_key, "timeout": self.config.timeout, "max_retries": 0}
             if self.config.base_url:
                 kwargs["base_url"] = self.config.base_url
@@ -326,39 +303,74 @@ class ChatClient:
                                   completion_tokens=int(entry.get("completion_tokens") or 0), cost=0.0,
                                   cached=True, key=key, attempts=0)
         estimate_in = message_tokens(messages)
-        estimate_out = max_tokens or DEFAULT_MAX_TOKENS_FOR_BUDGET
-        last_reason = "no attempt"
-        for attempt in range(1, self.config.max_attempts + 1):
-            worst_case = self.pricing.cost(estimate_in, estimate_out)
-            self._reserve_or_stop(worst_case)
-            try:
-                async with self._semaphore:
-                    await self.limiter.acquire(estimate_in + estimate_out)
-                    self.stats.requests += 1
-                    response = await self._client().chat.completions.create(
-                        model=self.config.model, messages=messages, **_request_params(params))
-            except Exception as err:  # noqa: BLE001 - classified below; anything unknown is fatal
-                self._reserved -= worst_case
-                verdict, reason = _classify(err)
-                self.stats.errors[reason] = self.stats.errors.get(reason, 0) + 1
-                last_reason = f"{reason}: {self.redact(err)}"
-                if verdict == "fatal":
-                    self.stop_reason = f"fatal API error ({last_reason})"
-                    self._emit(f"fatal: {last_reason}")
-                    raise FatalAPIError(self.redact(last_reason)) from None
-                if attempt == self.config.max_attempts:
-                    break
-                self.stats.retries += 1
-                delay = backoff_delay(attempt, base=self.config.backoff_base, cap=self.config.backoff_max,
-                                      rng=self._rng, retry_after=_retry_after(err))
-                self._emit(f"retry {attempt}/{self.config.max_attempts - 1} in {delay:.2f}s after {last_reason}")
-                await asyncio.sleep(delay)
-                continue
+        estimated_tokens = estimate_in + (max_tokens or DEFAULT_MAX_TOKENS_FOR_BUDGET)
+        retrying = self._retrying()
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    response = await self._attempt(messages, params, estimate_in, estimated_tokens)
+        except BudgetExceeded:
+            raise
+        except Exception as err:  # noqa: BLE001 - the last attempt's error, transient (given up) or fatal
+            reason = f"{_error_label(err)}: {self.redact(err)}"
+            if _is_transient(err):
+                self.stats.failed += 1
+                self._emit(f"gave up after {self.config.max_attempts} attempts: {reason}")
+                raise RequestFailed(self.redact(f"gave up after {self.config.max_attempts} attempts ({reason})")) \
+                    from None
+            self.stop_reason = f"fatal API error ({reason})"
+            self._emit(f"fatal: {reason}")
+            raise FatalAPIError(self.redact(reason)) from None
+        attempts = retrying.statistics["attempt_number"]
+        return await self._finish(response, key, prompt_version, messages, estimated_tokens, attempts)
+
+    def _retrying(self):
+        """A fresh tenacity controller for one request: transient errors retried up to ``max_attempts``
+        in all, full-jitter exponential backoff, never sooner than ``Retry-After``."""
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+        backoff = wait_random_exponential(multiplier=self.config.backoff_base, max=self.config.backoff_max)
+
+        def wait(state) -> float:
+            retry_after = self._retry_after(state.outcome.exception())
+            delay = backoff(state)
+            return delay if retry_after is None else max(delay, min(retry_after, self.config.backoff_max))
+
+        def before_sleep(state) -> None:
+            self.stats.retries += 1
+            err = state.outcome.exception()
+            self._emit(f"retry {state.attempt_number}/{self.config.max_attempts - 1} in "
+                       f"{state.next_action.sleep:.2f}s after {_error_label(err)}: {self.redact(err)}")
+
+        return AsyncRetrying(stop=stop_after_attempt(self.config.max_attempts), wait=wait,
+                             retry=retry_if_exception(_is_transient), before_sleep=before_sleep, reraise=True)
+
+    def _retry_after(self, err: BaseException | None) -> float | None:
+        """Seconds the server asked us to wait (``retry-after-ms``, ``Retry-After`` seconds or date)."""
+        response = getattr(err, "response", None)
+        if response is None:
+            return None
+        # the SDK's own header parser; private, so test_instruct_client pins its behaviour
+        seconds = self._client()._parse_retry_after_header(response.headers)
+        return None if seconds is None else max(0.0, seconds)
+
+    async def _attempt(self, messages: list[dict[str, Any]], params: dict[str, Any], estimate_in: int,
+                       estimated_tokens: int) -> Any:
+        """One HTTP request under the budget, the concurrency cap and the rate limits; errors are counted."""
+        worst_case = self.pricing.cost(estimate_in, estimated_tokens - estimate_in)
+        self._reserve_or_stop(worst_case)
+        try:
+            async with self._semaphore:
+                await self.limiter.acquire(estimated_tokens)
+                self.stats.requests += 1
+                return await self._client().chat.completions.create(
+                    model=self.config.model, messages=messages, **_request_params(params))
+        except Exception as err:
+            label = _error_label(err)
+            self.stats.errors[label] = self.stats.errors.get(label, 0) + 1
+            raise
+        finally:
             self._reserved -= worst_case
-            return await self._finish(response, key, prompt_version, messages, estimate_in + estimate_out, attempt)
-        self.stats.failed += 1
-        self._emit(f"gave up after {self.config.max_attempts} attempts: {last_reason}")
-        raise RequestFailed(self.redact(f"gave up after {self.config.max_attempts} attempts ({last_reason})"))
 
     def _reserve_or_stop(self, worst_case: float) -> None:
         if self.stop_reason is not None and self.stop_reason.startswith("max_cost"):
