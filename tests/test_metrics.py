@@ -10,7 +10,7 @@ from lmms_emotion.metrics import (
     bootstrap_ci,
     confusion_matrix,
     macro_f1,
-    paired_bootstrap_test,
+    paired_difference_test,
     per_class_accuracy,
     unparsed_rate,
 )
@@ -101,8 +101,8 @@ def test_unparsed_rate() -> None:
         lambda: confusion_matrix(["joy"], [], LABELS),
         lambda: unparsed_rate([]),
         lambda: bootstrap_ci([]),
-        lambda: paired_bootstrap_test([1.0, 0.0], [1.0]),
-        lambda: paired_bootstrap_test([], []),
+        lambda: paired_difference_test([1.0, 0.0], [1.0]),
+        lambda: paired_difference_test([], []),
     ],
 )
 def test_bad_input_raises_value_error(call) -> None:
@@ -146,7 +146,7 @@ def test_bootstrap_ci_wider_at_higher_confidence() -> None:
 
 def test_paired_test_identical_runs_are_not_significant() -> None:
     scores = [1.0, 0.0, 1.0, 1.0, 0.0] * 100
-    result = paired_bootstrap_test(scores, list(scores))
+    result = paired_difference_test(scores, list(scores))
     assert result["mean_diff"] == 0.0
     assert result["p_value"] == 1.0
     assert result["ci"] == (0.0, 0.0)
@@ -156,26 +156,97 @@ def test_paired_test_identical_runs_are_not_significant() -> None:
 def test_paired_test_detects_a_one_directional_30_percent_difference() -> None:
     b = [0.0] * 500
     a = [1.0] * 150 + [0.0] * 350  # a beats b on 30% of the samples, never loses
-    result = paired_bootstrap_test(a, b)
+    result = paired_difference_test(a, b)
     assert result["mean_diff"] == pytest.approx(0.3)
     assert result["p_value"] < 0.05
     low, high = result["ci"]
     assert 0.0 < low < 0.3 < high
     # The difference is symmetric in sign.
-    assert paired_bootstrap_test(b, a)["mean_diff"] == pytest.approx(-0.3)
-    assert paired_bootstrap_test(b, a)["p_value"] < 0.05
+    assert paired_difference_test(b, a)["mean_diff"] == pytest.approx(-0.3)
+    assert paired_difference_test(b, a)["p_value"] < 0.05
 
 
 def test_paired_test_balanced_disagreement_is_not_significant() -> None:
     # The models disagree on 40 samples, 20 each way: mean difference 0.
     a = [1.0] * 20 + [0.0] * 20 + [1.0] * 60
     b = [0.0] * 20 + [1.0] * 20 + [1.0] * 60
-    result = paired_bootstrap_test(a, b, n_resamples=2000)
+    result = paired_difference_test(a, b, n_resamples=2000)
     assert result["mean_diff"] == 0.0
     assert result["p_value"] > 0.5
+
+
+def _two_sided_sign_test(wins: int, losses: int) -> float:
+    """Exact two-sided sign test by hand: double the smaller binomial tail, capped at 1."""
+    from math import comb
+
+    n = wins + losses
+    tail = sum(comb(n, k) for k in range(max(wins, losses), n + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
+
+
+@pytest.mark.parametrize(("wins", "losses", "significant"), [(15, 5, True), (14, 6, False), (12, 8, False)])
+def test_paired_test_p_value_is_the_exact_sign_test(wins, losses, significant) -> None:
+    # 500 samples, 480 concordant: a small difference (15 vs 5 is 2 points) sits right at the 5 % line.
+    a = [1.0] * wins + [0.0] * losses + [1.0] * 300 + [0.0] * 180
+    b = [0.0] * wins + [1.0] * losses + [1.0] * 300 + [0.0] * 180
+    result = paired_difference_test(a, b)
+    expected = _two_sided_sign_test(wins, losses)  # 15/5: 0.04139; 14/6: 0.1153; 12/8: 0.5034
+    assert result["p_value"] == pytest.approx(expected, rel=1e-9)
+    assert (result["p_value"] < 0.05) is significant
+    assert result["method"].startswith("exact McNemar")
+
+
+def test_paired_test_small_difference_is_not_significant() -> None:
+    # a is right on 3 more samples of 1,000 (a 0.3-point difference): far from significant
+    a = [1.0] * 5 + [0.0] * 2 + [1.0] * 600 + [0.0] * 393
+    b = [0.0] * 5 + [1.0] * 2 + [1.0] * 600 + [0.0] * 393
+    result = paired_difference_test(a, b)
+    assert result["mean_diff"] == pytest.approx(0.003)
+    assert result["p_value"] == pytest.approx(_two_sided_sign_test(5, 2)) and result["p_value"] > 0.4
+    low, high = result["ci"]
+    assert low < 0 < high
+
+
+def test_paired_test_continuous_scores_use_a_permutation_test() -> None:
+    a = [0.9, 0.8, 0.7, 0.95, 0.85, 0.6]
+    b = [0.1, 0.3, 0.2, 0.35, 0.25, 0.4]
+    result = paired_difference_test(a, b, n_resamples=1000)
+    # 6 pairs: 2**6 = 64 sign patterns <= 1000, so the test is exact; only the observed pattern
+    # and its mirror image are as extreme: p = 2/64
+    assert result["method"] == "sign-flip permutation test"
+    assert result["p_value"] == pytest.approx(2 / 64)
+
+
+def test_counted_resampling_matches_index_resampling() -> None:
+    """Resampling 0/1 scores from counts gives the intervals that resampling indices gives."""
+    import numpy as np
+
+    values = np.array([1.0] * 37 + [0.0] * 63)
+    rng = np.random.default_rng(11)
+    naive = values[rng.integers(0, values.size, size=(40000, values.size))].mean(axis=1)
+    naive_interval = np.quantile(naive, [0.025, 0.975])
+    assert bootstrap_ci(values.tolist(), n_resamples=40000, seed=5) == pytest.approx(tuple(naive_interval), abs=0.011)
+    diff = np.array([1.0] * 20 + [-1.0] * 10 + [0.0] * 70)
+    naive = diff[rng.integers(0, diff.size, size=(40000, diff.size))].mean(axis=1)
+    result = paired_difference_test(((diff > 0) * 1.0).tolist(), ((diff < 0) * 1.0).tolist(), n_resamples=40000)
+    assert result["ci"] == pytest.approx(tuple(np.quantile(naive, [0.025, 0.975])), abs=0.011)
+
+
+def test_macro_f1_agrees_with_scikit_learn() -> None:
+    from sklearn.metrics import f1_score
+
+    present = [label for label in LABELS if label in GOLDS or label in PREDS]
+    assert macro_f1(GOLDS, PREDS, LABELS) == pytest.approx(f1_score(GOLDS, PREDS, labels=present, average="macro"))
+
+
+def test_unparsed_marker_matches_the_package() -> None:
+    import lmms_emotion
+    import lmms_emotion.metrics as metrics
+
+    assert metrics.UNPARSED == lmms_emotion.UNPARSED
 
 
 def test_paired_test_is_deterministic() -> None:
     a = [1.0, 0.0, 1.0, 1.0] * 30
     b = [1.0, 1.0, 0.0, 0.0] * 30
-    assert paired_bootstrap_test(a, b, seed=7) == paired_bootstrap_test(a, b, seed=7)
+    assert paired_difference_test(a, b, seed=7) == paired_difference_test(a, b, seed=7)

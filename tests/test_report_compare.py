@@ -20,13 +20,14 @@ import pytest
 from PIL import Image
 
 from lmms_emotion.report.build import ReportOptions
-from lmms_emotion.report.plots import FIGURE_PIXELS
+from lmms_emotion.report.plots import figure_pixels
 from lmms_emotion.report.runs import load_runs
 from lmms_emotion.report.write import write_report
 from tests.fixtures_data import run_cli
 from tests.fixtures_runs import GROUP, TASK, synthetic_run
 
 MIKELS = ["amusement", "awe", "contentment", "excitement", "anger", "disgust", "fear", "sadness"]
+FIGURE_PIXELS = figure_pixels(MIKELS)
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +85,11 @@ def test_group_leaderboard(report):
     md = report.markdown.read_text()
     table = md.split(f"## Leaderboard: {GROUP}")[1].split("##")[0]
     ranks = [line.split("|")[2].strip() for line in table.splitlines() if re.match(r"\| \d ", line)]
-    assert ranks == ["gold", "fear", "letter_a"]
+    assert ranks == ["gold", "fear"]  # letter_a scored 8 of the 16 records: below the 80 % needed to be ranked
+    unranked = [line for line in table.splitlines() if "letter_a" in line and line.startswith("|")]
+    assert len(unranked) == 1 and unranked[0].startswith("| – | letter_a |") and "0.00 (n=8)" in unranked[0]
+    assert f"{TASK} (n=16) |" in table
+    assert "Not ranked: letter_a (emovit_emoset: scored 8 of the 16 records the runs cover (50% < 80%))." in table
 
 
 def test_per_class_table(report):
@@ -97,23 +102,51 @@ def test_per_class_table(report):
     assert "| fear | 0.00 | 0.00 | 0.00 | 0.00 | 0.00 | 0.00 | 100.00 | 0.00 |" in md
 
 
-def test_paired_tests_pair_by_record_id(report, real_runs):
-    runs = {r.label: r for r in load_runs([f"{name}={path}" for name, path in real_runs.items()])}
+def test_paired_tests_only_between_ranked_runs(report):
     tests = {(r["a"], r["b"]): r for r in _csv(report.pairwise_csv)}
-    assert set(tests) == {("gold", "fear"), ("gold", "letter_a"), ("fear", "letter_a")}
+    assert set(tests) == {("gold", "fear")}  # letter_a is not ranked, so not tested
     gold_fear = tests[("gold", "fear")]
-    assert (gold_fear["n_paired"], gold_fear["only_a"], gold_fear["only_b"]) == ("16", "0", "0")
+    assert (gold_fear["n_paired"], gold_fear["only_a"], gold_fear["only_b"], gold_fear["paired_by"]) == (
+        "16", "0", "0", "id")
+    # gold wins 14 discordant records, fear none: exact two-sided sign test p = 2 / 2**14
     assert float(gold_fear["mean_diff"]) == pytest.approx(14 / 16) and gold_fear["significant"] == "True"
-    gold_a = tests[("gold", "letter_a")]
-    assert (gold_a["n_paired"], gold_a["only_a"], gold_a["only_b"], gold_a["paired_by"]) == ("8", "8", "0", "id")
-    assert float(gold_a["mean_diff"]) == 1.0
-    limited_ids = {s.id for s in runs["letter_a"].samples(TASK)}
-    fears_among = sum(1 for s in runs["gold"].samples(TASK) if s.id in limited_ids and s.gold == "fear")
-    assert float(tests[("fear", "letter_a")]["mean_diff"]) == pytest.approx(fears_among / 8)
-    # Holm: the smallest p is multiplied by the number of pairs (3)
-    p_values = sorted(float(t["p_value"]) for t in tests.values())
-    holm_values = sorted(float(t["p_holm"]) for t in tests.values())
-    assert holm_values[0] == pytest.approx(min(1.0, 3 * p_values[0]))
+    assert float(gold_fear["p_value"]) == pytest.approx(2 / 2 ** 14) == float(gold_fear["p_holm"])
+
+
+def test_a_run_on_a_subset_is_ranked_on_shared_records_only(real_runs, tmp_path):
+    """With --min-shared 0.5 the 8-record run is ranked, and every run is scored on those 8 records."""
+    runs = load_runs([f"{name}={path}" for name, path in real_runs.items()])
+    files = write_report(runs, tmp_path / "half", ReportOptions(n_resamples_test=500, n_resamples_ci=200,
+                                                                min_shared=0.5))
+    limited_ids = {s.id for s in runs[2].samples(TASK)}
+    fears = sum(1 for s in runs[0].samples(TASK) if s.id in limited_ids and s.gold == "fear")
+    board = _leaderboard(files)
+    assert {name: board[("task", TASK, name, "acc")]["n"] for name in ("gold", "fear", "letter_a")} == {
+        "gold": "8", "fear": "8", "letter_a": "8"}
+    assert float(board[("task", TASK, "fear", "acc")]["value"]) == pytest.approx(fears / 8)
+    assert board[("task", TASK, "fear", "acc")]["note"] == "on the records the ranked runs share"
+    # macro-F1 and the unparsed rate are recomputed on the 8 records too, not copied from the 16-record run
+    golds = [s.gold for s in runs[1].samples(TASK) if s.id in limited_ids]
+    from lmms_emotion.metrics import macro_f1
+
+    assert float(board[("task", TASK, "fear", "macro_f1")]["value"]) == pytest.approx(
+        macro_f1(golds, ["fear"] * 8, MIKELS))
+    tests = {(r["a"], r["b"]): r for r in _csv(files.pairwise_csv)}
+    assert len(tests) == 3 and {t["n_paired"] for t in tests.values()} == {"8"}
+    md = files.markdown.read_text()
+    scores = md.split(f"## Task {TASK}")[1].split("### Per-class")[0]
+    assert "| 8 of 16 |" in scores and "Ranked runs scored on the 8 records they all share." in scores
+    assert all(f"\n| {rank} | " in scores for rank in (1, 2, 3))  # every run ranked
+
+
+def test_holm_matches_hand_computed_adjusted_p_values():
+    from lmms_emotion.report.stats import PairedTest, holm
+
+    raw = [0.01, 0.04, 0.03, 0.005]
+    tests = [PairedTest("t", f"a{i}", "b", "id", 10, 0, 0, 0.5, 0.5, 0.0, 0.0, 0.0, p) for i, p in enumerate(raw)]
+    # sorted 0.005, 0.01, 0.03, 0.04 -> 4*0.005 = 0.02, 3*0.01 = 0.03, 2*0.03 = 0.06, max(1*0.04, 0.06) = 0.06
+    assert [t.p_holm for t in holm(tests)] == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert [t.significant for t in holm(tests)] == [True, False, False, True]
 
 
 def test_confusion_pngs_open_with_fixed_size(report):
@@ -177,7 +210,7 @@ def test_html_page_is_self_contained_and_complete(report):
         assert (int(attrs["width"]), int(attrs["height"])) == FIGURE_PIXELS
     assert not re.search(r"https?://", page)
     # the same numbers as the Markdown: every task-score row appears as table cells
-    for run, acc in (("gold", "100.00"), ("fear", "12.50"), ("letter_a", "0.00")):
+    for run, acc in (("gold", "100.00"), ("fear", "12.50"), ("letter_<wbr>a", "0.00")):
         assert f"<td>{run}</td><td class=\"num\">{acc}</td>" in page
     assert "<td>EmoVIT (paper)</td><td class=\"num\">83.36 (in-domain)</td>" in page
 
@@ -216,7 +249,8 @@ def test_compare_cli(real_runs, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert f"{TASK}: best gold acc 100.00%" in proc.stdout
     pairs = {(r["a"], r["b"]) for r in _csv(out / "pairwise.csv")}
-    assert pairs == {("fear", "gold"), ("letter_a", "gold")}
+    assert pairs == {("fear", "gold")}  # letter_a (8 of 16 records) is not ranked
+    assert f"{TASK}: letter_a not ranked: scored 8 of the 16 records" in proc.stdout
     for name in ("report.md", "report.html", "leaderboard.csv", "per_class.csv", "summary.json"):
         assert (out / name).is_file()
 

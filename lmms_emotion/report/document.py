@@ -2,7 +2,8 @@
 
 Both renderers (:mod:`.markdown`, :mod:`.html_page`) walk the same blocks, so the
 Markdown file and the HTML page always show the same numbers in the same order.
-Accuracies are shown in percent with two decimals, like the papers' tables.
+Every score is shown in percent with two decimals, like the papers' tables; the unit is
+stated once, at the top (:data:`UNITS`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lmms_emotion import __version__
-from lmms_emotion.report.build import GroupSection, ReportData, TaskSection
+from lmms_emotion.report.build import GroupRow, GroupSection, ReportData, TaskSection
 from lmms_emotion.report.reference import benchmark_of
 
 
@@ -38,6 +39,7 @@ class Table:
     rows: list[list[str]]
     reference_rows: set[int] = field(default_factory=set)  # indices of paper rows (styled apart)
     caption: str = ""
+    main: bool = False  # a leaderboard or a task's score table: must fit the page without scrolling
 
 
 @dataclass
@@ -45,8 +47,9 @@ class Pictures:
     items: list[tuple[str, Path]]  # (caption, PNG path)
 
 
-PERCENT_METRICS = {"acc", "macro_f1", "unparsed_rate"}
-"""Metrics shown in percent; any other metric is shown as a plain number."""
+UNITS = ("All scores, confidence intervals and differences in this report are percentages (0-100; differences "
+         "in percentage points); p-values are probabilities; n counts records.")
+"""The report's one statement of units: every score column of every table is in percent."""
 
 Block = Heading | Paragraph | Bullets | Table | Pictures
 
@@ -56,8 +59,9 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.2f}"
 
 
-def fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.4f}"
+def points(value: float) -> str:
+    """A difference of fractions in signed percentage points."""
+    return f"{100 * value:+.2f}"
 
 
 def pvalue(value: float) -> str:
@@ -75,42 +79,70 @@ def _runs_table(data: ReportData) -> Table:
     return Table(["run", "model", "model_args", "timestamp", "results file"], rows)
 
 
-def _group_table(section: GroupSection) -> Table:
+def _unranked_caption(unranked: dict[str, str]) -> str:
+    return " ".join(f"Not ranked: {label} ({why})." for label, why in unranked.items())
+
+
+def _common_n(rows: list[GroupRow], task: str) -> int | None:
+    """The record count behind every ranked row's score on ``task``, when they all agree."""
+    counts = {row.task_n.get(task) for row in rows if row.ranked and task in row.task_scores}
+    return counts.pop() if len(counts) == 1 else None
+
+
+def _group_table(section: GroupSection, unranked: dict[str, str]) -> Table:
     grouped = section.group is not None
-    headers = ["rank", "run"] + ([f"{section.group} acc"] if grouped else []) + [f"{t}" for t in section.tasks]
+    common = {t: _common_n(section.rows, t) for t in section.tasks}
+    headers = (["rank", "run"] + ([section.group] if grouped else [])
+               + [f"{t} (n={common[t]})" if common[t] is not None else t for t in section.tasks])
     rows = []
-    for rank, row in enumerate(section.rows, start=1):
-        score = ([pct(row.score) + (" (mean of tasks)" if row.score_source == "mean of tasks" else "")]
+    rank = 0
+    for row in section.rows:
+        rank += row.ranked
+        score = ([pct(row.score) + (f" ({row.score_source})" if row.score_source.startswith("mean") else "")]
                  if grouped else [])
-        rows.append([str(rank), row.run] + score + [pct(row.task_scores.get(t)) for t in section.tasks])
+        cells = []
+        for t in section.tasks:
+            cell = pct(row.task_scores.get(t))
+            n = row.task_n.get(t)
+            if t in row.task_scores and n is not None and (common[t] is None or n != common[t] or not row.ranked):
+                cell += f" (n={n})"
+            cells.append(cell)
+        rows.append([str(rank) if row.ranked else "–", row.run] + score + cells)
     first_reference = len(rows)
     for row in section.reference:
         score = [pct(row.score) + (" (mean of paper numbers)" if row.score is not None else "")] if grouped else []
         rows.append(["–", row.run] + score + [pct(row.task_scores.get(t)) for t in section.tasks])
-    return Table(headers, rows, set(range(first_reference, len(rows))),
-                 "Accuracy in %." + (" Rows marked (paper) are the papers' numbers, not runs." if section.reference
-                                     else ""))
+    caption = "Rows marked (paper) are the papers' numbers on their full test sets, not runs." if section.reference \
+        else ""
+    names = {row.run for row in section.rows if not row.ranked}
+    caption = " ".join(filter(None, [caption, _unranked_caption({k: v for k, v in unranked.items() if k in names})]))
+    return Table(headers, rows, set(range(first_reference, len(rows))), caption, main=True)
 
 
 def _scores_table(section: TaskSection) -> Table:
     others = [m for m in section.metric_names if m != "acc"]
     headers = ["rank", "run", "acc", "95% CI"] + others + ["n"]
     rows = []
-    for rank, row in enumerate(section.rows, start=1):
+    rank = 0
+    for row in section.rows:
+        rank += row.ranked
         ci = f"[{pct(row.ci.low)}, {pct(row.ci.high)}]" if row.ci else "–"
-        n = "–" if row.n_effective is None else str(row.n_effective)
-        if row.n_original is not None and row.n_effective is not None and row.n_effective < row.n_original:
+        n = "–" if row.n is None else str(row.n)
+        if row.n_original is not None and row.n is not None and row.n < row.n_original:
             n += f" of {row.n_original}"
-        values = [pct(row.metrics.get(m)) if m in PERCENT_METRICS else fmt(row.metrics.get(m)) for m in others]
-        rows.append([str(rank), row.run, pct(row.metrics.get("acc")), ci] + values + [n])
+        values = [pct(row.metrics.get(m)) for m in others]
+        rows.append([str(rank) if row.ranked else "–", row.run, pct(row.metrics.get("acc")), ci] + values + [n])
     first_reference = len(rows)
     for cell in section.reference:
         rows.append(["–", cell.label, pct(cell.value) + (" (in-domain)" if cell.in_domain else ""), "–"]
                     + ["–"] * len(others) + ["full test set"])
-    caption = ", ".join(m for m in ["acc", *others] if m in PERCENT_METRICS) + " in %."
+    parts = []
     if section.reference:
-        caption += " (paper) rows: the papers' accuracy on the full test set."
-    return Table(headers, rows, set(range(first_reference, len(rows))), caption)
+        parts.append("(paper) rows: the papers' accuracy on the full test set.")
+    if any(row.on_shared for row in section.rows):
+        parts.append(f"Ranked runs scored on the {len(section.sharing.shared or ())} records they all share.")
+    parts.append(_unranked_caption(section.unranked))
+    return Table(headers, rows, set(range(first_reference, len(rows))), " ".join(filter(None, parts)), main=True)
 
 
 def _per_class_table(section: TaskSection) -> Table | None:
@@ -122,34 +154,31 @@ def _per_class_table(section: TaskSection) -> Table | None:
     rows = [[run] + [pct(values.get(c)) for c in per_class.classes] for run, values in per_class.values.items()]
     order = {row.run: i for i, row in enumerate(section.rows)}
     rows.sort(key=lambda r: order.get(r[0], len(order)))
-    return Table(headers, rows, caption="Accuracy (recall) per gold class, in %; n = gold samples logged.")
+    return Table(headers, rows, caption="Accuracy (recall) per gold class of the ranked runs; n = gold samples.")
 
 
 def _tests_table(section: TaskSection) -> Table | None:
     if not section.tests:
         return None
-    headers = ["a", "b", "paired", "a only", "b only", "acc a", "acc b", "a − b", "95% CI", "p", "p (Holm)",
-               "significant"]
+    headers = ["a", "b", "n paired", "acc a", "acc b", "a − b", "95% CI", "p", "p (Holm)", "significant"]
     rows = []
     for t in section.tests:
-        rows.append([t.a, t.b, f"{t.n_paired} (by {t.paired_by})", str(t.only_a), str(t.only_b), pct(t.acc_a),
-                     pct(t.acc_b), f"{100 * t.mean_diff:+.2f}", f"[{100 * t.low:+.2f}, {100 * t.high:+.2f}]",
-                     pvalue(t.p_value), pvalue(t.p_holm), "yes" if t.significant else "no"])
-    return Table(headers, rows, caption="Paired bootstrap of accuracy differences (points) on the samples both "
-                                        "runs scored.")
+        rows.append([t.a, t.b, f"{t.n_paired} (by {t.paired_by})", pct(t.acc_a), pct(t.acc_b), points(t.mean_diff),
+                     f"[{points(t.low)}, {points(t.high)}]", pvalue(t.p_value), pvalue(t.p_holm),
+                     "yes" if t.significant else "no"])
+    method = section.tests[0].method or "paired test"
+    return Table(headers, rows, caption=f"{method[0].upper()}{method[1:]} on the records both runs scored; "
+                                        "interval: paired bootstrap.")
 
 
 def report_blocks(data: ReportData) -> list[Block]:
-    """The whole report, in order."""
+    """The whole report, in order: leaderboards (headline groups first), notes, runs, then each task."""
     blocks: list[Block] = [
         Heading(1, data.title, "top"),
         Paragraph(f"Generated by lmms-emotion {__version__} (lmms-emotion compare) from {len(data.runs)} "
-                  f"run(s), {len(data.tasks)} task(s)."),
-        Heading(2, "Notes", "notes"),
-        Bullets(data.notes),
-        Heading(2, "Runs", "runs"),
-        _runs_table(data),
+                  f"run(s), {len(data.tasks)} task(s). {UNITS}"),
     ]
+    unranked = {label: f"{task.task}: {why}" for task in data.tasks for label, why in task.unranked.items()}
     for section in data.groups:
         title = f"Leaderboard: {section.group}" if section.group else "Leaderboard: tasks"
         if section.alias:
@@ -158,7 +187,9 @@ def report_blocks(data: ReportData) -> list[Block]:
         blocks.append(Heading(2, title, anchor("leaderboard-" + (section.group or "tasks"))))
         if bench is not None and bench.prefix == "emobench_":
             blocks.append(Paragraph(f"{bench.name}."))
-        blocks.append(_group_table(section))
+        blocks.append(_group_table(section, unranked))
+    blocks.extend([Heading(2, "Notes", "notes"), Bullets(data.notes), Heading(2, "Runs", "runs"),
+                   _runs_table(data)])
     for section in data.tasks:
         title = f"Task {section.task}" + (f" ({section.alias})" if section.alias else "")
         blocks.append(Heading(2, title, anchor("task-" + section.task)))
@@ -171,10 +202,10 @@ def report_blocks(data: ReportData) -> list[Block]:
             blocks.extend([Heading(3, "Per-class accuracy", anchor(f"{section.task}-per-class")), per_class])
         tests = _tests_table(section)
         if tests is not None:
-            blocks.extend([Heading(3, "Paired bootstrap tests", anchor(f"{section.task}-tests")), tests])
+            blocks.extend([Heading(3, "Paired tests", anchor(f"{section.task}-tests")), tests])
         if section.confusions:
             blocks.append(Heading(3, "Confusion matrices", anchor(f"{section.task}-confusion")))
-            blocks.append(Paragraph("Rows: gold class, normalised per row; cell text: sample counts; last column: "
-                                    "answers the parser could not place on a label (unparsed/other)."))
+            blocks.append(Paragraph("Rows: gold class, shaded by the row's share; cell text: sample counts; last "
+                                    "column: answers the parser could not place on a label (unparsed/other)."))
             blocks.append(Pictures([(f"{c.run} (n={c.n})", c.path) for c in section.confusions]))
     return blocks

@@ -20,8 +20,8 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; ma
 h1 { border-bottom: 2px solid #d0d7de; padding-bottom: .3rem; }
 h2 { margin-top: 2.2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }
-th, td { border: 1px solid #d0d7de; padding: .25rem .55rem; text-align: left; white-space: nowrap; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid #d0d7de; padding: .25rem .55rem; text-align: left; overflow-wrap: anywhere; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th { background: #f6f8fa; cursor: pointer; user-select: none; }
 th:hover { background: #eaeef2; }
 .table-wrap { overflow-x: auto; max-width: 100%; }
@@ -76,11 +76,17 @@ _NUMERIC = re.compile(r"^[\[(]?[+\-–]?\d[\d.e+\-]*")
 
 def _cell(text: str) -> str:
     css = ' class="num"' if _NUMERIC.match(text) or text == "–" else ""
-    return f"<td{css}>{escape(text)}</td>"
+    return f"<td{css}>{escape(text) if css else _breakable(text)}</td>"
+
+
+def _breakable(text: str) -> str:
+    """Escaped text with line-break opportunities after ``_``, ``/``, ``:`` and ``,`` (long task names,
+    run labels and paths wrap instead of widening the table)."""
+    return re.sub(r"([_/:,])", r"\1<wbr>", escape(text))
 
 
 def table_html(table: Table) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
+    head = "".join(f"<th>{_breakable(h)}</th>" for h in table.headers)
     runs, reference = [], []
     for i, row in enumerate(table.rows):
         cells = "".join(_cell(c) for c in row)
@@ -89,7 +95,8 @@ def table_html(table: Table) -> str:
     if reference:
         body += f'<tbody class="reference">{"".join(reference)}</tbody>'
     caption = f'<p class="caption">{escape(table.caption)}</p>' if table.caption else ""
-    return f'<div class="table-wrap"><table class="sortable"><thead><tr>{head}</tr></thead>{body}</table></div>{caption}'
+    classes = "sortable main" if table.main else "sortable"
+    return f'<div class="table-wrap"><table class="{classes}"><thead><tr>{head}</tr></thead>{body}</table></div>{caption}'
 
 
 def render_html(blocks: list[Block], title: str) -> str:

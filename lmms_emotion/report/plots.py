@@ -1,7 +1,9 @@
 """Confusion-matrix pictures: rows = gold class, normalised per row, counts written in the cells.
 
 matplotlib is used through its object API with the Agg canvas (no pyplot, no display,
-no global backend switch), at a fixed pixel size so reports line up and tests can check it.
+no global backend switch). The figure grows with the number of classes: every cell is
+:data:`CELL_INCHES` square and every label is set in :data:`LABEL_POINTS`, so a 25-class
+matrix stays as legible as an 8-class one (:func:`figure_inches` gives the size).
 """
 
 from __future__ import annotations
@@ -11,13 +13,45 @@ from pathlib import Path
 
 from lmms_emotion.metrics import OTHER_COLUMN, confusion_matrix
 
-FIGURE_INCHES = (8.0, 6.4)
 DPI = 100
-FIGURE_PIXELS = (int(FIGURE_INCHES[0] * DPI), int(FIGURE_INCHES[1] * DPI))
-"""(width, height) of every confusion-matrix PNG."""
+CELL_INCHES = 0.42
+"""Side of one matrix cell; at 100 dpi, 42 px (labels are about 12 px tall)."""
+LABEL_POINTS = 9.0
+"""Font size of tick labels and cell counts."""
+_CHAR_INCHES = 0.075  # width of one label character at LABEL_POINTS, with margin
+_MIN_INCHES = (8.0, 6.4)
 
 MAX_CLASSES = 40
 """Label sets larger than this (open vocabularies) get no picture."""
+
+
+def _margins(labels: list[str]) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) margins in inches: room for the longest label, colour bar and title."""
+    longest = max([len(label) for label in labels] + [len(OTHER_COLUMN)])
+    label_room = 0.55 + _CHAR_INCHES * longest
+    return label_room, label_room + 0.1, 1.3, 0.6
+
+
+def cell_inches(labels: list[str]) -> float:
+    """Side of one cell: :data:`CELL_INCHES`, or larger when few classes leave the minimum figure empty."""
+    left, bottom, right, top = _margins(labels)
+    fill = min((_MIN_INCHES[0] - left - right) / (len(labels) + 1), (_MIN_INCHES[1] - bottom - top) / len(labels))
+    return max(CELL_INCHES, fill)
+
+
+def figure_inches(labels: list[str]) -> tuple[float, float]:
+    """(width, height) in inches of the confusion figure for these classes (never below 8 x 6.4)."""
+    left, bottom, right, top = _margins(labels)
+    cell = cell_inches(labels)
+    width = left + cell * (len(labels) + 1) + right
+    height = bottom + cell * len(labels) + top
+    return max(_MIN_INCHES[0], width), max(_MIN_INCHES[1], height)
+
+
+def figure_pixels(labels: list[str]) -> tuple[int, int]:
+    """(width, height) in pixels of the PNG :func:`plot_confusion` writes for these classes."""
+    width, height = figure_inches(labels)
+    return round(width * DPI), round(height * DPI)
 
 
 def confusion_labels(golds: list[str], label_set: str | None) -> list[str]:
@@ -49,13 +83,19 @@ def confusion_figure(golds: list[str], preds: list[str], labels: list[str], titl
     counts = confusion_matrix(golds, preds, labels)
     shares = row_normalised(counts)
     columns = [*labels, OTHER_COLUMN]
-    figure = Figure(figsize=FIGURE_INCHES, dpi=DPI)
+    width, height = figure_inches(labels)
+    left, bottom, right, top = _margins(labels)
+    figure = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(figure)
-    axes = figure.add_axes((0.2, 0.22, 0.72, 0.68))
+    cell = cell_inches(labels)
+    # square cells of cell_inches, the matrix anchored below the title and right of the labels
+    axes = figure.add_axes((left / width, 1 - (top + cell * len(labels)) / height,
+                            cell * len(columns) / width, cell * len(labels) / height))
     image = axes.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto")
-    font = max(5.0, 11.0 - len(columns) / 3)
-    axes.set_xticks(range(len(columns)), labels=columns, rotation=45, ha="right", fontsize=font)
-    axes.set_yticks(range(len(labels)), labels=labels, fontsize=font)
+    rotation = 45 if len(columns) <= 10 else 90
+    axes.set_xticks(range(len(columns)), labels=columns, rotation=rotation, ha="right" if rotation == 45 else "center",
+                    fontsize=LABEL_POINTS)
+    axes.set_yticks(range(len(labels)), labels=labels, fontsize=LABEL_POINTS)
     axes.set_xlabel("predicted (parsed answer)")
     axes.set_ylabel("gold")
     axes.set_title(title, fontsize=10)
@@ -63,15 +103,17 @@ def confusion_figure(golds: list[str], preds: list[str], labels: list[str], titl
         for j, count in enumerate(row):
             if count:
                 colour = "white" if shares[i][j] > 0.55 else "black"
-                axes.text(j, i, str(count), ha="center", va="center", fontsize=font, color=colour)
-    colorbar = figure.colorbar(image, ax=axes, fraction=0.04, pad=0.02)
+                axes.text(j, i, str(count), ha="center", va="center", fontsize=LABEL_POINTS, color=colour)
+    bar = figure.add_axes(((left + cell * len(columns) + 0.2) / width, axes.get_position().y0,
+                           0.18 / width, axes.get_position().height))
+    colorbar = figure.colorbar(image, cax=bar)
     colorbar.set_label("share of the gold row", fontsize=8)
     return figure
 
 
 def plot_confusion(golds: list[str], preds: list[str], labels: list[str], title: str,
                    path: str | os.PathLike) -> Path:
-    """Write a confusion-matrix PNG of :data:`FIGURE_PIXELS` size; returns its path."""
+    """Write a confusion-matrix PNG (:func:`figure_pixels` in size); returns its path."""
     figure = confusion_figure(golds, preds, labels, title)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

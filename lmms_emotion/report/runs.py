@@ -36,6 +36,7 @@ class Sample:
     label_set: str | None
     correct: float | None
     response: str
+    values: dict[str, float | None] = field(default_factory=dict)  # per-sample numeric metric values
 
 
 @dataclass
@@ -118,6 +119,12 @@ class Run:
     def higher_is_better(self, task: str, metric: str) -> bool | None:
         return (self.results.get("higher_is_better") or {}).get(task, {}).get(metric)
 
+    def mean_metrics(self, task: str) -> set[str]:
+        """Metrics the task aggregates as a plain mean of per-sample values (recomputable on any subset)."""
+        metric_list = ((self.results.get("configs") or {}).get(task) or {}).get("metric_list") or []
+        return {str(m.get("metric")) for m in metric_list if isinstance(m, dict)
+                and (m.get("aggregation") == "mean" or "aggregate_score" in str(m.get("aggregation")))}
+
     def n_samples(self, task: str) -> tuple[int | None, int | None]:
         """(docs evaluated, docs in the task): they differ when the run used ``--limit``."""
         entry = (self.results.get("n-samples") or {}).get(task) or {}
@@ -153,6 +160,25 @@ def _response(line: dict) -> str:
     return str(value)
 
 
+_NOT_METRICS = {"doc_id", "target", "token_counts", "doc_hash"}
+
+
+def _sample_values(line: dict) -> dict[str, float | None]:
+    """Per-sample numeric metric values of a sample line (tagged ``{"score": x}`` values unwrapped)."""
+    values: dict[str, float | None] = {}
+    for key, value in line.items():
+        if key in _NOT_METRICS:
+            continue
+        if isinstance(value, dict) and "score" in value:
+            value = value["score"]
+            if value is None:
+                values[key] = None
+                continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            values[key] = float(value)
+    return values
+
+
 def read_samples(path: str | os.PathLike) -> list[Sample]:
     """Parse an lmms-eval ``*_samples_<task>.jsonl`` file."""
     samples = []
@@ -181,6 +207,7 @@ def read_samples(path: str | os.PathLike) -> list[Sample]:
                 label_set=item.get("label_set") if item else None,
                 correct=float(correct) if correct is not None else None,
                 response=_response(line),
+                values=_sample_values(line),
             ))
     return samples
 

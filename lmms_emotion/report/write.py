@@ -21,10 +21,10 @@ from lmms_emotion.report.reference import benchmark_of
 from lmms_emotion.report.runs import Run
 
 LEADERBOARD_COLUMNS = ("kind", "name", "benchmark", "run", "source", "metric", "value", "ci_low", "ci_high",
-                       "n", "n_total", "note")
+                       "n", "n_total", "ranked", "note")
 PER_CLASS_COLUMNS = ("task", "run", "class", "accuracy", "n_gold")
 PAIRWISE_COLUMNS = ("task", "a", "b", "paired_by", "n_paired", "only_a", "only_b", "acc_a", "acc_b", "mean_diff",
-                    "ci_low", "ci_high", "p_value", "p_holm", "significant")
+                    "ci_low", "ci_high", "p_value", "p_holm", "significant", "method")
 
 
 @dataclass
@@ -53,14 +53,19 @@ def leaderboard_rows(data: ReportData) -> list[dict]:
                     continue
                 ci = row.ci if metric == "acc" else None
                 rows.append({"kind": "task", "name": section.task, "benchmark": bench, "run": row.run,
-                             "source": "run", "metric": metric, "value": row.metrics[metric],
+                             "source": "run", "metric": metric,
+                             "value": "" if row.metrics[metric] is None else row.metrics[metric],
                              "ci_low": ci.low if ci else "", "ci_high": ci.high if ci else "",
-                             "n": row.n_effective if row.n_effective is not None else "",
-                             "n_total": row.n_original if row.n_original is not None else "", "note": ""})
+                             "n": row.n if row.n is not None else "",
+                             "n_total": row.n_original if row.n_original is not None else "",
+                             "ranked": row.ranked,
+                             "note": "on the records the ranked runs share" if row.on_shared
+                             else section.unranked.get(row.run, "")})
         for cell in section.reference:
             rows.append({"kind": "task", "name": section.task, "benchmark": bench, "run": cell.label,
                          "source": "paper", "metric": "acc", "value": cell.value, "ci_low": "", "ci_high": "",
-                         "n": "", "n_total": "", "note": cell.source + ("; in-domain" if cell.in_domain else "")})
+                         "n": "", "n_total": "", "ranked": "",
+                         "note": cell.source + ("; in-domain" if cell.in_domain else "")})
     for group in data.groups:
         if group.group is None:
             continue
@@ -70,7 +75,8 @@ def leaderboard_rows(data: ReportData) -> list[dict]:
                 continue
             rows.append({"kind": "group", "name": group.group, "benchmark": bench.name if bench else "",
                          "run": row.run, "source": source, "metric": "acc", "value": row.score,
-                         "ci_low": "", "ci_high": "", "n": "", "n_total": "", "note": row.score_source})
+                         "ci_low": "", "ci_high": "", "n": "", "n_total": "",
+                         "ranked": row.ranked if source == "run" else "", "note": row.score_source})
     return rows
 
 
@@ -91,7 +97,7 @@ def pairwise_rows(data: ReportData) -> list[dict]:
     return [{"task": t.task, "a": t.a, "b": t.b, "paired_by": t.paired_by, "n_paired": t.n_paired,
              "only_a": t.only_a, "only_b": t.only_b, "acc_a": t.acc_a, "acc_b": t.acc_b, "mean_diff": t.mean_diff,
              "ci_low": t.low, "ci_high": t.high, "p_value": t.p_value, "p_holm": t.p_holm,
-             "significant": t.significant} for section in data.tasks for t in section.tests]
+             "significant": t.significant, "method": t.method} for section in data.tasks for t in section.tests]
 
 
 def _csv_text(columns: tuple[str, ...], rows: list[dict]) -> str:
@@ -139,10 +145,14 @@ def summary_lines(files: ReportFiles) -> list[str]:
     """A short console summary: the leader of every group and task, and where the files are."""
     lines = []
     for section in files.data.tasks:
-        if section.rows and section.rows[0].primary is not None:
+        if section.rows and section.rows[0].ranked and section.rows[0].primary is not None:
             best = section.rows[0]
-            lines.append(f"{section.task}: best {best.run} acc {100 * best.primary:.2f}% "
-                         f"({len(section.rows)} runs, {sum(t.significant for t in section.tests)} significant pairs)")
+            ranked = sum(row.ranked for row in section.rows)
+            records = f" on {best.n} records" if best.n else ""
+            lines.append(f"{section.task}: best {best.run} acc {100 * best.primary:.2f}%{records} "
+                         f"({ranked} runs ranked, {sum(t.significant for t in section.tests)} significant pairs)")
+        for label, why in section.unranked.items():
+            lines.append(f"{section.task}: {label} not ranked: {why}")
     lines.append(f"wrote {files.markdown}, {files.html}, {files.leaderboard_csv.name}, {files.per_class_csv.name}, "
                  f"{files.pairwise_csv.name}, {files.summary_json.name} and {len(files.pictures)} confusion matrices")
     return lines
