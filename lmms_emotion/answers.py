@@ -55,10 +55,11 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lmms_emotion import UNPARSED
-from lmms_emotion.taxonomy import LabelSet, get_binary_concept, get_label_set
+from lmms_emotion.near_words import NEAR_MISS_WORDS
+from lmms_emotion.taxonomy import DATASET_TABLES, LabelSet, get_binary_concept, get_label_set
 
 __all__ = [
     "UNPARSED",
@@ -211,11 +212,16 @@ def split_final_answer(text: str) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class _Matcher:
-    """One compiled alternation of surface forms and the value each form stands for."""
+class FormMatcher:
+    """One compiled alternation of surface forms and the value each form stands for.
+
+    ``spelling`` holds the lazily built misspelling index (see :func:`_spelling_index`)
+    and the memo of corrected words.
+    """
 
     pattern: re.Pattern[str]
     values: Mapping[str, str]
+    spelling: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -226,23 +232,25 @@ class _Mention:
     value: str
 
 
-_MATCHER_CACHE: dict[str, tuple[object, _Matcher]] = {}
+_MATCHER_CACHE: dict[str, tuple[object, FormMatcher]] = {}
 
 
 def _form_key(form: str) -> str:
     return re.sub(r"[\s\-]+", " ", form.strip().lower())
 
 
-def _build_matcher(forms: Mapping[str, str]) -> _Matcher:
+def _build_matcher(forms: Mapping[str, str]) -> FormMatcher:
     values = {_form_key(form): value for form, value in forms.items()}
     alternation = "|".join(
         r"[\s\-]+".join(re.escape(word) for word in key.split(" "))
         for key in sorted(values, key=len, reverse=True)
     )
-    return _Matcher(re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"), values)
+    return FormMatcher(re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"), values)
 
 
-def _cached_matcher(cache_key: str, owner: object, forms: Mapping[str, str]) -> _Matcher:
+def form_matcher(cache_key: str, owner: object, forms: Mapping[str, str]) -> FormMatcher:
+    """The compiled matcher for ``forms`` (form -> value), cached under ``cache_key`` while
+    ``owner`` (the object the forms come from) stays the same object."""
     cached = _MATCHER_CACHE.get(cache_key)
     if cached is not None and cached[0] is owner:
         return cached[1]
@@ -251,18 +259,21 @@ def _cached_matcher(cache_key: str, owner: object, forms: Mapping[str, str]) -> 
     return matcher
 
 
-def _label_matcher(label_set: LabelSet) -> _Matcher:
-    return _cached_matcher(f"labels:{label_set.name}", label_set, label_set.surface_forms())
+def _label_matcher(label_set: LabelSet) -> FormMatcher:
+    return form_matcher(f"labels:{label_set.name}", label_set, label_set.surface_forms())
 
 
-def _concept_matcher(concept: str) -> _Matcher:
+def _concept_matcher(concept: str) -> FormMatcher:
     spec = get_binary_concept(concept)
     forms = {**{f: "yes" for f in spec.positive}, **{f: "no" for f in spec.negative}}
-    return _cached_matcher(f"concept:{spec.name}", spec, forms)
+    return form_matcher(f"concept:{spec.name}", spec, forms)
 
 
-# Per form: (context that must not end just before it, context that must not start after it).
-_FALSE_POSITIVES: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {
+# The one false-positive guard of the parser and the open-set lexicon: per form, (context
+# that must not end just before it, context that must not start right after it). A form
+# another sense of which a model often writes: "the content of the image", "I wonder",
+# "make fun of", "I hope this helps", "points of interest", "tears apart".
+FALSE_POSITIVE_CONTEXTS: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {
     "content": (
         re.compile(
             r"\b(?:the|this|that|these|those|its|their|his|her|our|your|my|image|images|image's|"
@@ -282,22 +293,26 @@ _FALSE_POSITIVES: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None
     "fun": (re.compile(r"\b(?:make|makes|making|made|poke|pokes|poking|poked)\s+$"), None),
     "comic": (None, re.compile(r"^\s+(?:books?|strips?|style|panels?|sans)\b")),
     "marvel": (None, re.compile(r"^\s+(?:comics|studios?|movies?|universe|characters?|superheroes?)\b")),
+    "hope": (re.compile(r"\b(?:i|we)\s+$"), re.compile(r"^\s+(?:this|that|it|you)\b")),
+    "interest": (re.compile(r"\b(?:of|in|points? of|areas? of)\s+$"), None),
+    "tears": (None, re.compile(r"^\s+(?:apart|down|up|through|off)\b")),
 }
 
 
-def _is_false_positive(text: str, start: int, end: int, key: str) -> bool:
-    guard = _FALSE_POSITIVES.get(key)
+def is_false_positive(text: str, start: int, end: int, key: str) -> bool:
+    """Whether the form ``key`` found at ``text[start:end]`` is another sense of the word."""
+    guard = FALSE_POSITIVE_CONTEXTS.get(key)
     if guard is None:
         return False
     before, after = guard
     return bool((before and before.search(text[:start])) or (after and after.search(text[end:])))
 
 
-def _find_mentions(text: str, matcher: _Matcher) -> list[_Mention]:
+def _find_mentions(text: str, matcher: FormMatcher) -> list[_Mention]:
     mentions = []
     for m in matcher.pattern.finditer(text):
         key = _form_key(m.group())
-        if not _is_false_positive(text, m.start(), m.end(), key):
+        if not is_false_positive(text, m.start(), m.end(), key):
             mentions.append(_Mention(m.start(), m.end(), key, matcher.values[key]))
     return mentions
 
@@ -313,7 +328,7 @@ _CLAUSE_BREAK = re.compile(
     r"expresses?)\b)"
 )
 _NEGATION_CUE = re.compile(
-    r"\b(?:not|no|never|without|nor|neither|none|nothing|lacks?|lacking|lack of|absence of|"
+    r"\b(?:not|no|never|without|nor|neither|none|nothing|nobody|no one|lacks?|lacking|lack of|absence of|"
     r"absent|free of|devoid of|rather than|instead of|as opposed to|other than|rules? out|"
     r"ruled out|ruling out|far from|hardly|barely|[a-z]+n't|isnt|arent|wasnt|werent|doesnt|"
     r"dont|didnt|cant|cannot|couldnt|wouldnt|shouldnt|hasnt|havent|aint)\b"
@@ -383,25 +398,177 @@ _EVOCATION_CUE = re.compile(
     r"\b(?:evok(?:e|es|ed|ing)|elicit(?:s|ed|ing)?|convey(?:s|ed|ing)?|inspir(?:e|es|ed|ing)|"
     r"feel(?:s|ing|ings)?|felt|sense of|emotions? of|mood of|atmosphere of)\b(?:\s+[a-z'-]+){0,4}\s*$"
 )
+# Commitment cues: a mention right after one is the answer the reply commits to.
+COMMITMENT_CUES = (
+    "mostly", "mainly", "primarily", "predominantly", "chiefly", "largely", "principally", "overall",
+    "most likely", "most probably", "above all", "more than anything", "first and foremost", "at its core",
+    "at heart", "in the end", "ultimately", "essentially", "dominated by", "above everything",
+)
+_COMMITMENT = re.compile(rf"\b(?:{'|'.join(COMMITMENT_CUES)})\b(?:\s+[a-z'-]+){{0,3}}\s*$")
+# Secondary cues: a mention right after one is a side note, outweighed by any other mention.
+SECONDARY_CUES = (
+    "a little", "a bit of", "a touch of", "a hint of", "hint of", "hints of", "a tinge of", "tinge of",
+    "a trace of", "traces of", "a dash of", "a note of", "notes of", "undertones? of", "an undercurrent of",
+    "a sliver of", "a whiff of", "some", "slight", "slightly", "faint", "faintly", "mild", "mildly",
+    "somewhat", "also", "secondary", "minor", "might also", "may also", "could also",
+)
+_SECONDARY = re.compile(rf"\b(?:{'|'.join(SECONDARY_CUES)})\b(?:\s+[a-z'-]+){{0,4}}\s*$")
+# Equal-weight cues: two different answers named with one of these are a tie, not a choice.
+EQUAL_WEIGHT_CUES = (
+    "equally", "in equal measure", "in equal parts", "equal parts", "equal amounts of", r"as much [a-z]+ as",
+    "a mix of", "a mixture of", "a blend of", "a combination of", "a balance of", "a balance between",
+    "torn between", r"both [a-z]+ and", "mixed", "no single", "no one emotion", "no clear winner",
+    "all of these", "all of them", "several emotions", "multiple emotions", "many emotions", "hard to choose",
+    "can't choose", "cannot choose", "can't pick", "cannot pick", r"and [a-z]+ alike", "as well as",
+)
+_EQUAL_WEIGHT = re.compile(rf"\b(?:{'|'.join(EQUAL_WEIGHT_CUES)})\b")
 
 
-def _label_from_text(text: str, label_set: LabelSet) -> str | None:
-    """The committed label in ``text`` (None if no mention survives, or if hedged).
+def committed_value(
+    text: str,
+    matcher: FormMatcher,
+    n_labels: int,
+    set_aside: frozenset[str] = frozenset(),
+    correct_spelling: bool = True,
+) -> str | None:
+    """The value the normalised ``text`` commits to among ``matcher``'s forms, or None.
 
-    Among the surviving mentions, the first one that follows an evocation cue
-    (``evokes``, ``a sense of``, ``feeling``) wins; without such a cue, the first one.
+    Steps 2-6 of the module rule: guards, negation, alternatives, commitment over secondary
+    mentions, ties, evocation cues, first mention; values in ``set_aside`` (the lexicon's
+    unplaced words) take part in the alternatives check only. With ``correct_spelling``,
+    a reply that yields nothing is read once more with its misspelt words corrected.
     """
+    value = _committed(text, matcher, n_labels, set_aside)
+    if value is None and correct_spelling:
+        corrected = correct_misspellings(text, matcher)
+        if corrected != text:
+            value = _committed(corrected, matcher, n_labels, set_aside)
+    return value
+
+
+def _committed(text: str, matcher: FormMatcher, n_labels: int, set_aside: frozenset[str]) -> str | None:
     clauses = _Clauses(text)
-    mentions = [m for m in _find_mentions(text, _label_matcher(label_set)) if not _is_negated(clauses, m)]
+    mentions = [m for m in _find_mentions(text, matcher) if not _is_negated(clauses, m)]
     resolved = _resolve_alternatives(text, mentions)
     if not resolved:
         return None
-    if len(label_set) >= 4 and len({m.value for m in resolved}) > len(label_set) // 2:
+    kept = [m for m in resolved if m.value not in set_aside]
+    if not kept:
+        return None
+    values = {m.value for m in kept}
+    if n_labels >= 4 and len(values) > n_labels // 2:
         return None  # more than half the labels named: an echoed option list, not a choice
-    for mention in resolved:
+    if len(values) > 1:
+        committed = {m.value for m in kept if _COMMITMENT.search(clauses.before(m.start))}
+        if committed:
+            return committed.pop() if len(committed) == 1 else None
+        if _EQUAL_WEIGHT.search(text):
+            return None
+        kept = [m for m in kept if not _SECONDARY.search(clauses.before(m.start))] or kept
+    for mention in kept:
         if _EVOCATION_CUE.search(clauses.before(mention.start)):
             return mention.value
-    return resolved[0].value
+    return kept[0].value
+
+
+def _label_from_text(text: str, label_set: LabelSet) -> str | None:
+    """The label of ``label_set`` that the normalised ``text`` commits to (None if none)."""
+    return committed_value(text, _label_matcher(label_set), len(label_set))
+
+
+# --- misspellings -----------------------------------------------------------------------
+# Hand-written: difflib and the like rank by similarity ratio, not edit distance, and a
+# symmetric-deletion index (as SymSpell builds) keeps the look-up a few dict probes per word.
+
+_WORD = re.compile(r"(?<![a-z'-])[a-z]{5,}(?![a-z'-])")
+
+
+def spelling_tolerance(length: int) -> int:
+    """Edits a misspelling of a form of ``length`` letters may make: 0 below 5, 1 up to 7, 2 from 8."""
+    return 0 if length < 5 else 1 if length < 8 else 2
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal string alignment distance (a swap of two neighbours is one edit); ``limit + 1`` once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+def _known_words() -> frozenset[str]:
+    """Real words never read as misspellings: English words near a form, and the dataset
+    tables' own raw spellings (WEBEmo's ``cheerfullness`` names a file's class, not an answer)."""
+    cached = _KNOWN_WORDS_CACHE.get("words")
+    if cached is None:
+        raw = {word for table in DATASET_TABLES.values() for word in table.raw_to_label if word.isalpha()}
+        cached = _KNOWN_WORDS_CACHE["words"] = NEAR_MISS_WORDS | raw
+    return cached
+
+
+_KNOWN_WORDS_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _spelling_index(matcher: FormMatcher) -> dict[str, tuple[str, ...]]:
+    """Deletion variant -> the single-word forms it comes from, within each form's tolerance."""
+    index = matcher.spelling.get("index")
+    if index is None:
+        grouped: dict[str, set[str]] = {}
+        for key in matcher.values:
+            if key.isalpha() and spelling_tolerance(len(key)):
+                for variant in _deletions(key, spelling_tolerance(len(key))):
+                    grouped.setdefault(variant, set()).add(key)
+        index = matcher.spelling["index"] = {v: tuple(sorted(forms)) for v, forms in grouped.items()}
+    return index  # type: ignore[return-value]
+
+
+def _correction(word: str, matcher: FormMatcher) -> str | None:
+    """The form ``word`` misspells, if exactly one value is nearest and the word is no known word."""
+    memo: dict[str, str | None] = matcher.spelling.setdefault("memo", {})  # type: ignore[assignment]
+    if word in memo:
+        return memo[word]
+    best: str | None = None
+    if word not in matcher.values and word not in _known_words():
+        index = _spelling_index(matcher)
+        candidates = {form for variant in _deletions(word, 2 if len(word) >= 6 else 1)
+                      for form in index.get(variant, ())}
+        scored = [(edit_distance(word, form), form) for form in candidates]
+        scored = [(d, form) for d, form in scored if d <= spelling_tolerance(len(form))]
+        if scored:
+            nearest = min(d for d, _ in scored)
+            forms = sorted(form for d, form in scored if d == nearest)
+            if len({matcher.values[form] for form in forms}) == 1:
+                best = forms[0]
+    if len(memo) > 50_000:
+        memo.clear()
+    memo[word] = best
+    return best
+
+
+def correct_misspellings(text: str, matcher: FormMatcher) -> str:
+    """``text`` with each word of five or more letters that closely misspells one of
+    ``matcher``'s forms replaced by that form (rule in docs/scoring.md)."""
+    return _WORD.sub(lambda m: _correction(m.group(), matcher) or m.group(), text)
 
 
 _OPTION_TOKEN = r"([a-z]|\d{1,2})"
@@ -473,7 +640,15 @@ def parse_label(text: str, label_set: str | LabelSet, options: Sequence[str] | N
 
 # --- yes / no ---------------------------------------------------------------------------
 
-_SENTENCE_START = r"(?:^|[.!?;:]\s*)"
+# A committed answer may open a sentence after a short lead-in: "Honestly, yes: ...",
+# "Ha, yes - the joke is the pun", "So no, it is not funny".
+LEAD_INS = (
+    "honestly", "frankly", "well", "ha", "haha", "hah", "heh", "hmm", "um", "oh", "ah", "okay", "ok",
+    "so", "actually", "sure", "indeed", "in short", "in a word", "short answer", "the short answer",
+    "simply put", "put simply", "to be honest", "to be fair", "i'd say", "i would say", "i think",
+    "i believe", "i guess", "quick answer", "clearly", "obviously", "then", "and",
+)
+_SENTENCE_START = rf"(?:^|[.!?;:]\s*)(?:(?:{'|'.join(LEAD_INS)})\s*[,!:\-]*\s+){{0,2}}"
 _YES_TOKEN = re.compile(rf"{_SENTENCE_START}(?:yes|yeah|yep|yup)(?![a-z0-9])")
 _SHORT_TOKEN = re.compile(
     rf"{_SENTENCE_START}(?P<word>absolutely not|definitely not|certainly not|of course not|not at all|"
@@ -482,10 +657,32 @@ _SHORT_TOKEN = re.compile(
 _SHORT_VALUES = {"true": "yes", "correct": "yes", "affirmative": "yes"}
 _BOTH_WAYS = re.compile(r"\b(?:yes\s*(?:and|or|/)\s*no|no\s*(?:and|or|/)\s*yes)\b")
 _HYPOTHETICAL = re.compile(r"\b(?:whether|if)\b")
+# Hedge cues: a statement in a sentence with one of these commits to neither side.
+HEDGE_CUES = (
+    "matter of taste", "matter of opinion", "matter of perspective", "matter of interpretation",
+    "subjective", "open to interpretation", "up for debate", "debatable", "up to the viewer",
+    "up to the reader", "eye of the beholder", "either way", "hard to say", "hard to tell",
+    "difficult to say", "difficult to tell", "impossible to say", "impossible to tell", "can't say for sure",
+    "cannot say for sure", "it depends", r"depends (?:on|upon) (?:who|whom|the viewer|the reader|the audience|"
+    r"your|one's|personal|individual|how|taste|perspective|interpretation)", "ambiguous", "borderline",
+    "unclear whether", "not sure", "unsure", "no clear answer", "could be read", "can be read",
+    r"some\b[^.!?;]{0,80}?\bothers", "others might", "others may", "others could", "others would",
+)
+_HEDGE = re.compile(rf"\b(?:{'|'.join(HEDGE_CUES)})\b")
+# A hedge reaches to the end of its sentence; a contrast ("but", "however") starts a new scope.
+_HEDGE_SCOPE = re.compile(r"[.!?;]|\b(?:but|however|yet|still|nonetheless|that said)\b")
+# A topic noun as a sentence subject votes only with one of these predicates ("Sarcasm is evident").
+_PRESENCE = re.compile(
+    r"^\s+(?:(?:is|are|was|were|seems?|appears?)\s+(?:(?:clearly|obviously|definitely|certainly|very|quite|"
+    r"really|plainly|unmistakably)\s+)?(?:present|evident|obvious|apparent|clear|there|intended|used|at play|"
+    r"at work|the point|the goal|the aim|involved|detectable|visible|everywhere|unmistakable)\b"
+    r"|(?:lies|lie|comes|come|here comes|runs|drips|dominates|abounds)\b)"
+)
+_SUBJECT_START = re.compile(r"^\s*(?:(?:the|its|any|this|such|their|a|some)\s+)?$")
 
 
 def _answer_tokens(final: str) -> set[str]:
-    """Explicit yes/no answer words: leading, or opening a later sentence."""
+    """Explicit yes/no answer words: leading, or opening a later sentence (after a lead-in)."""
     if _BOTH_WAYS.search(final):
         return {"yes", "no"}
     tokens = {"yes" for _ in _YES_TOKEN.finditer(final)}
@@ -499,18 +696,45 @@ def _in_question(text: str, end: int) -> bool:
     return bool(terminator and terminator.group() == "?")
 
 
+def _hedged_spans(final: str) -> list[tuple[int, int]]:
+    """Character spans (sentence parts) that hold a hedge cue."""
+    if not _HEDGE.search(final):
+        return []
+    bounds = [0, *(m.end() for m in _HEDGE_SCOPE.finditer(final)), len(final)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if _HEDGE.search(final, a, b)]
+
+
 def _concept_votes(final: str, concept: str) -> set[str]:
     """Polarity of every assertive concept mention (negation flips it)."""
     clauses = _Clauses(final)
+    hedged = _hedged_spans(final)
+    topic_nouns = set(get_binary_concept(concept).topic_nouns)
     votes = set()
     for mention in _find_mentions(final, _concept_matcher(concept)):
-        if _in_question(final, mention.end) or _HYPOTHETICAL.search(clauses.before(mention.start)):
+        before = clauses.before(mention.start)
+        if _in_question(final, mention.end) or _HYPOTHETICAL.search(before):
             continue
+        if any(a <= mention.start < b for a, b in hedged):
+            continue
+        if (mention.key in topic_nouns and _SUBJECT_START.match(before)
+                and not _PRESENCE.match(final[mention.end:])):
+            continue  # "Humour is subjective here": the topic, not a verdict
         polarity = mention.value
         if _is_negated(clauses, mention):
             polarity = "no" if polarity == "yes" else "yes"
         votes.add(polarity)
     return votes
+
+
+def _yes_no_from(final: str, concept: str | None) -> str:
+    tokens = _answer_tokens(final)
+    votes = _concept_votes(final, concept) if concept else set()
+    if len(tokens) > 1:
+        return UNPARSED
+    if tokens:
+        token = tokens.pop()
+        return UNPARSED if votes and token not in votes else token
+    return votes.pop() if len(votes) == 1 else UNPARSED
 
 
 def parse_yes_no(text: str, concept: str | None = None) -> str:
@@ -522,14 +746,12 @@ def parse_yes_no(text: str, concept: str | None = None) -> str:
     _, final = split_final_answer(text)
     if not final:
         return UNPARSED
-    tokens = _answer_tokens(final)
-    votes = _concept_votes(final, concept) if concept else set()
-    if len(tokens) > 1:
-        return UNPARSED
-    if tokens:
-        token = tokens.pop()
-        return UNPARSED if votes and token not in votes else token
-    return votes.pop() if len(votes) == 1 else UNPARSED
+    answer = _yes_no_from(final, concept)
+    if answer == UNPARSED and concept:
+        corrected = correct_misspellings(final, _concept_matcher(concept))
+        if corrected != final:
+            answer = _yes_no_from(corrected, concept)
+    return answer
 
 
 # --- dispatch ---------------------------------------------------------------------------

@@ -15,35 +15,40 @@ set's *lexicon forms* are its own forms from :mod:`lmms_emotion.taxonomy` (which
 win) plus the words of every group it places; the words of unplaced groups are known
 too, as *unplaced* mentions.
 
-**The rule** (:func:`place`), reusing :mod:`lmms_emotion.answers` for every step it
-already defines, so open-set answers are read exactly like closed-set ones:
+**The rule** (:func:`place`) is the parser's own (:func:`lmms_emotion.answers.committed_value`),
+run over the lexicon's forms, so open-set answers are read exactly like closed-set ones
+(every rule with its cues and examples: docs/scoring.md):
 
 1. Normalise and keep the final-answer segment (:func:`~lmms_emotion.answers.split_final_answer`):
    ``... Final answer: nostalgia`` counts only ``nostalgia``.
 2. Find every lexicon word on word boundaries, longest form first (``on edge`` before
-   ``edge``), with the parser's false-positive guards (``the content of the image``).
+   ``edge``), with the parser's one false-positive guard (``the content of the image``,
+   ``I hope this helps``).
 3. Drop negated mentions with the parser's negation rule (``not scary, rather calm`` ->
    ``calm``). Negation never implies the opposite label: ``not happy`` alone is unplaced.
 4. Two different labels (or a label and an unplaced word) offered as alternatives
    (``sad or angry``, ``happy or sad``) leave the answer unplaced: the model did not
    commit. A self-correction (``sad, or rather angry``) keeps the correction.
-5. Unplaced words are then set aside, and the first remaining mention that follows an
-   evocation cue (``evokes``, ``a sense of``, ``feeling``) wins, else the first one:
-   ``happy and relaxed`` -> contentment in Mikels-8. Naming more than half of a set's
-   labels is a list, not an answer: unplaced.
-6. Nothing left: :data:`~lmms_emotion.UNPARSED`. The lexicon never guesses; an optional
-   LLM judge (:mod:`lmms_emotion.judge`) may place what it leaves.
+5. Unplaced words are then set aside. A mention after a commitment cue (``mostly``,
+   ``overall``) wins over the rest; two answers with equal weight (``in equal measure``)
+   leave it unplaced; a mention after a secondary cue (``a hint of``) loses to any other;
+   then the first remaining mention that follows an evocation cue (``evokes``, ``a sense
+   of``, ``feeling``) wins, else the first one: ``happy and relaxed`` -> contentment in
+   Mikels-8. Naming more than half of a set's labels is a list, not an answer: unplaced.
+6. Nothing left: the reply is read once more with close misspellings corrected
+   (``nostalgik`` -> ``nostalgic``); still nothing: :data:`~lmms_emotion.UNPARSED`. The
+   lexicon never guesses; an optional LLM judge (:mod:`lmms_emotion.judge`) may place what
+   it leaves.
 
-Hedges (``probably``, ``I think``, ``quite``) do not matter: they are not lexicon words.
 The lexicon is versioned (:data:`LEXICON_VERSION`); results say which version scored them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from lmms_emotion import UNPARSED
+from lmms_emotion.answers import FormMatcher, committed_value, form_matcher, split_final_answer
 from lmms_emotion.taxonomy import LabelSet, get_label_set
 
 __all__ = [
@@ -303,59 +308,19 @@ def synonyms(label_set: str | LabelSet, label: str) -> list[str]:
     return [w for w in lexicon_words(ls, label) if _key(w) not in labels]
 
 
-# Lexicon words a model also uses for other purposes: (context before, context after) that
-# makes a mention not an emotion (``I hope this helps``), on top of the parser's own guards.
-_GUARDS: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {
-    "hope": (re.compile(r"\b(?:i|we)\s+$"), re.compile(r"^\s+(?:this|that|it|you)\b")),
-    "interest": (re.compile(r"\b(?:of|in|points? of|areas? of)\s+$"), None),
-    "tears": (None, re.compile(r"^\s+(?:apart|down|up|through|off)\b")),
-}
-
-
-def _guarded(text: str, start: int, end: int, key: str) -> bool:
-    guard = _GUARDS.get(key)
-    if guard is None:
-        return False
-    before, after = guard
-    return bool((before and before.search(text[:start])) or (after and after.search(text[end:])))
-
-
-def _matcher(ls: LabelSet):
-    from lmms_emotion.answers import _cached_matcher
-
-    return _cached_matcher(f"lexicon{LEXICON_VERSION}:{ls.name}", lexicon_forms(ls), lexicon_forms(ls))
+def _matcher(ls: LabelSet) -> FormMatcher:
+    forms = lexicon_forms(ls)
+    return form_matcher(f"lexicon{LEXICON_VERSION}:{ls.name}", forms, forms)
 
 
 def place(text: str, label_set: str | LabelSet) -> str:
     """The label of ``label_set`` an open-set answer names, or ``UNPARSED`` (rule in the module docstring)."""
-    from lmms_emotion.answers import (
-        _EVOCATION_CUE,
-        _Clauses,
-        _find_mentions,
-        _is_negated,
-        _resolve_alternatives,
-        split_final_answer,
-    )
-
     ls = label_set if isinstance(label_set, LabelSet) else get_label_set(label_set)
     _, final = split_final_answer(text)
     if not final:
         return UNPARSED
-    clauses = _Clauses(final)
-    mentions = [m for m in _find_mentions(final, _matcher(ls))
-                if not _guarded(final, m.start, m.end, m.key) and not _is_negated(clauses, m)]
-    resolved = _resolve_alternatives(final, mentions)
-    if not resolved:
-        return UNPARSED
-    placed = [m for m in resolved if m.value != UNPLACED]
-    if not placed:
-        return UNPARSED
-    if len(ls) >= 4 and len({m.value for m in placed}) > len(ls) // 2:
-        return UNPARSED
-    for mention in placed:
-        if _EVOCATION_CUE.search(clauses.before(mention.start)):
-            return mention.value
-    return placed[0].value
+    value = committed_value(final, _matcher(ls), len(ls), set_aside=frozenset({UNPLACED}))
+    return UNPARSED if value is None else value
 
 
 def describe(label_set: str | LabelSet) -> Mapping[str, list[str]]:

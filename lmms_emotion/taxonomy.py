@@ -346,11 +346,36 @@ WEBEMO25 = LabelSet(
     description="WEBEmo fine level: Parrott's 25 secondary emotions as WEBEmo uses them.",
 )
 
+# Words that name a WEBEmo emotion but fit several 25-level leaves equally, so the fine
+# level leaves them out. A coarser level takes such a word when all its leaves share one
+# parent there (``romantic``: affection or lust, both love; ``upset``: rage or sadness,
+# both negative), see :func:`_shared_forms`.
+_WEBEMO_SHARED: dict[str, tuple[str, ...]] = {
+    "romantic": ("affection", "lust"), "romance": ("affection", "lust"),
+    "heartwarming": ("affection", "contentment"), "heart-warming": ("affection", "contentment"),
+    "wholesome": ("affection", "contentment"), "adore": ("affection", "lust"),
+    "heartache": ("sadness", "suffering"), "devastated": ("sadness", "suffering"),
+    "devastating": ("sadness", "suffering"), "grief-stricken": ("sadness", "suffering"),
+    "distraught": ("sadness", "suffering", "nervousness"), "upset": ("rage", "sadness"),
+    "shock": ("horror", "surprise"), "shocked": ("horror", "surprise"), "shocking": ("horror", "surprise"),
+    "disturbed": ("horror", "disgust"), "disturbing": ("horror", "disgust"),
+    "uncomfortable": ("nervousness", "shame"), "angst": ("nervousness", "suffering"),
+    "blessed": ("gratitude", "contentment"),
+}
+
+
+def _shared_forms(to_parent: Mapping[str, str], parent: str) -> tuple[str, ...]:
+    """Shared words whose leaves all map to ``parent`` (leaf -> parent through ``to_parent``)."""
+    return tuple(word for word, leaves in _WEBEMO_SHARED.items()
+                 if {to_parent[leaf] for leaf in leaves} == {parent})
+
+
 _WEBEMO7_ORDER = ("anger", "confusion", "fear", "joy", "love", "sadness", "surprise")
 WEBEMO7 = LabelSet(
     name="webemo7",
     labels=_WEBEMO7_ORDER,
-    forms={mid: _leaf_forms(*_children(WEBEMO_25_TO_7, mid)) for mid in _WEBEMO7_ORDER},
+    forms={mid: (*_leaf_forms(*_children(WEBEMO_25_TO_7, mid)), *_shared_forms(WEBEMO_25_TO_7, mid))
+           for mid in _WEBEMO7_ORDER},
     description="WEBEmo middle level: Parrott's six primary emotions plus confusion; each "
                 "takes the words of its 25-level children.",
 )
@@ -365,12 +390,21 @@ WEBEMO2 = LabelSet(
             *_leaf_forms(*[leaf for mid in _children(WEBEMO_7_TO_2, polarity)
                            for leaf in _children(WEBEMO_25_TO_7, mid)]),
             *_children(WEBEMO_7_TO_2, polarity),
+            *_shared_forms({leaf: WEBEMO_7_TO_2[mid] for leaf, mid in WEBEMO_25_TO_7.items()}, polarity),
         )
         for polarity in ("positive", "negative")
     },
     description="WEBEmo top level: positive (love, joy, surprise) or negative (anger, confusion, "
                 "fear, sadness); any word of a 25-level emotion names its polarity.",
 )
+
+
+LABEL_HIERARCHY: dict[str, tuple[str, Mapping[str, str]]] = {
+    "webemo7": ("webemo25", WEBEMO_25_TO_7),
+    "webemo2": ("webemo7", WEBEMO_7_TO_2),
+}
+"""Coarse label set -> (its finer label set, finer label -> coarse label). A word naming a
+finer label names that label's parent at the coarse level (tests/test_taxonomy.py checks)."""
 
 
 def webemo_levels(fine_label: str) -> tuple[str, str]:
@@ -483,11 +517,31 @@ class BinaryConcept:
     positive: tuple[str, ...]
     negative: tuple[str, ...]
     description: str = ""
+    topic_nouns: tuple[str, ...] = ()
+    """Positive forms that may name the topic rather than assert it (``Humour is subjective``):
+    as the subject of a sentence they vote only with a presence predicate (``is evident``)."""
 
     def __post_init__(self) -> None:
         overlap = {f.lower() for f in self.positive} & {f.lower() for f in self.negative}
         if overlap:
             raise ValueError(f"binary concept {self.name!r}: forms both positive and negative: {sorted(overlap)}")
+        stray = set(self.topic_nouns) - set(self.positive)
+        if stray:
+            raise ValueError(f"binary concept {self.name!r}: topic nouns {sorted(stray)} are not positive forms")
+
+
+def _phrases(verbs: str, objects: str) -> tuple[str, ...]:
+    """Every ``verb object`` pair: the prompts' definitions paraphrased (``attacks a group``)."""
+    return tuple(f"{verb} {obj}" for verb in verbs.split(",") for obj in objects.split(","))
+
+
+# Who a hateful meme attacks, as models name them; "any group" lets negations read ("does not
+# attack any group" -> no).
+_HATE_TARGETS = (
+    "a group,any group,groups,people,a minority,minorities,women,men,immigrants,refugees,muslims,jews,"
+    "black people,gay people,trans people,disabled people,the disabled,a religion,a race,an ethnic group,"
+    "anyone,a community,a protected group,people for who they are,people for their identity"
+)
 
 
 BINARY_CONCEPTS: dict[str, BinaryConcept] = {
@@ -502,12 +556,16 @@ BINARY_CONCEPTS: dict[str, BinaryConcept] = {
                 "homophobia", "transphobic", "antisemitic", "anti-semitic", "islamophobic",
                 "dehumanizing", "dehumanising", "slur", "slurs", "demeaning", "hostile",
                 "incites violence", "inciting violence",
+                *_phrases("attack,attacks,attacking,demean,demeans,target,targets,targeting,insult,insults,"
+                          "insulting,vilify,vilifies,vilifying,belittle,belittles,belittling", _HATE_TARGETS),
             ),
             negative=(
                 "benign", "harmless", "not hateful", "non-hateful", "inoffensive", "not offensive",
                 "innocuous", "respectful", "wholesome",
             ),
             description="Hateful memes: does the meme attack people for who they are?",
+            topic_nouns=("hate", "hate speech", "hatred", "racism", "sexism", "bigotry", "discrimination",
+                         "homophobia", "xenophobia"),
         ),
         BinaryConcept(
             "humor",
@@ -515,11 +573,20 @@ BINARY_CONCEPTS: dict[str, BinaryConcept] = {
                 "funny", "humorous", "humour", "humor", "humourous", "hilarious", "a joke", "joke",
                 "jokes", "joking", "comedic", "comedy", "comical", "amusing", "witty", "laughable",
                 "meant to be funny", "intended to be funny", "humorously", "lol",
+                *_phrases("make,makes,making,made", "people laugh,you laugh,us laugh,me laugh,viewers laugh,"
+                          "the viewer laugh,the viewers laugh,the audience laugh,readers laugh,someone laugh,"
+                          "anyone laugh,them laugh"),
+                "get a laugh", "gets a laugh", "getting a laugh", "get laughs", "gets laughs", "for laughs",
+                "for a laugh", "played for laughs", "meant to amuse", "intended to amuse", "meant to entertain",
+                "to amuse", "amuse", "amuses", "amused", "laugh", "laughs", "laughter", "laughing", "punchline",
+                "a pun", "wordplay", "a gag", "tongue-in-cheek",
             ),
             negative=(
                 "not funny", "unfunny", "humorless", "humourless", "serious", "not humorous",
+                "solemn", "earnest",
             ),
             description="Humor detection: is the image/meme/clip funny or meant as a joke?",
+            topic_nouns=("humour", "humor", "comedy", "laughter"),
         ),
         BinaryConcept(
             "sarcasm",
@@ -527,12 +594,18 @@ BINARY_CONCEPTS: dict[str, BinaryConcept] = {
                 "sarcastic", "sarcasm", "sarcastically", "ironic", "irony", "ironically", "ironical",
                 "mocking", "mockery", "mocks", "mock", "satirical", "satire", "sardonic",
                 "facetious", "tongue-in-cheek", "snarky", "snark",
+                *_phrases("say,says,saying,mean,means,meaning,meant,said", "the opposite,the reverse,the contrary"),
+                "the opposite of what", "opposite of what it says", "not meant literally", "not to be taken literally",
+                "make fun of", "makes fun of", "making fun of", "made fun of", "ridicule", "ridicules",
+                "ridiculing", "deride", "derides", "deriding", "poke fun", "pokes fun", "poking fun",
             ),
             negative=(
                 "not sarcastic", "non-sarcastic", "sincere", "sincerely", "literal", "literally meant",
                 "genuine", "genuinely", "earnest", "straightforward", "serious",
+                "means what it says", "means exactly what it says", "says what it means", "at face value",
             ),
             description="Sarcasm detection: does the post mean the opposite of what it says?",
+            topic_nouns=("sarcasm", "irony", "satire", "mockery", "snark"),
         ),
     )
 }
