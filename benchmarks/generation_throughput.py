@@ -60,7 +60,7 @@ async def _run(base_url: str, n_items: int, concurrency: int, offset: int, workd
     from lmms_emotion.instruct.cache import ResponseCache
     from lmms_emotion.instruct.client import ChatClient, ClientConfig
     from lmms_emotion.instruct.instructions import build_jobs
-    from lmms_emotion.instruct.runner import run_jobs
+    from lmms_emotion.instruct.jobs import run_jobs
 
     records = _records(offset + n_items)[offset:]
     captions = {r.media[0].path: f"photo number {i + offset} of a scene" for i, r in enumerate(records)}

@@ -250,7 +250,8 @@ def test_token_bucket_debt_and_refill():
     assert tokens.take(300) == pytest.approx(2.0)
     tokens.give_back(250)  # the reply used far fewer tokens than reserved
     assert tokens.take(0) == 0
-    assert RateLimiter().active is False and RateLimiter(tokens_per_minute=10).active
+    assert RateLimiter().requests is None and RateLimiter().tokens is None
+    assert RateLimiter(tokens_per_minute=10).tokens is not None
 
 
 def _wait_for(client: ChatClient, attempt: int, err: BaseException) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import urllib.error
@@ -106,7 +107,7 @@ def test_subprocess_mode(fake_openai_process):
 def test_generation_modules_are_import_light():
     modules = ["lmms_emotion.instruct", "lmms_emotion.instruct.client", "lmms_emotion.instruct.cache",
                "lmms_emotion.instruct.captions", "lmms_emotion.instruct.instructions",
-               "lmms_emotion.instruct.rationales", "lmms_emotion.instruct.pipeline", "lmms_emotion.commands.generate",
+               "lmms_emotion.instruct.rationales", "lmms_emotion.instruct.generation_run", "lmms_emotion.commands.generate",
                "lmms_emotion.testing.fake_openai", "lmms_emotion.testing.tiny_captioner"]
     code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + (
         "print(','.join(m for m in ('torch', 'transformers', 'openai', 'numpy', 'PIL', 'yaml', 'tqdm') "
@@ -115,11 +116,15 @@ def test_generation_modules_are_import_light():
     assert out == ""
 
 
+@pytest.mark.e2e
 def test_throughput_benchmark_runs():
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "generation_throughput.py"), "--latency", "0.01",
+    """The benchmark script end to end (its server is a subprocess); the speed-up itself is
+    asserted in-process by test_instruct_jobs.test_concurrent_workers_finish_far_sooner_than_one."""
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "generation_throughput.py"), "--latency", "0.05",
                            "--items", "24", "--sequential-items", "4", "--concurrency", "8"],
                           check=False, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "sequential (concurrency 1):  4 items" in proc.stdout
     assert "concurrent (concurrency 8): 24 items" in proc.stdout
-    assert "ratio: " in proc.stdout
+    ratio = float(re.search(r"ratio: ([0-9.]+)x", proc.stdout).group(1))
+    assert ratio >= 2, proc.stdout  # ideal 8x; 2x still fails a client that serialises requests

@@ -10,7 +10,7 @@ import pytest
 
 from lmms_emotion.answers import parse_answer
 from lmms_emotion.cli import main
-from lmms_emotion.instruct.pipeline import (
+from lmms_emotion.instruct.generation_run import (
     EXIT_BUDGET,
     EXIT_FATAL,
     EXIT_INCOMPLETE,
@@ -36,6 +36,7 @@ def _base(records: Path, captions: Path, out: Path, server) -> list[str]:
             "--backoff-base", "0.01", "--backoff-max", "0.1"]
 
 
+@pytest.mark.e2e
 def test_three_kinds_records_and_llava(fake_openai, emoset_train_records, emoset_captions, tmp_path, monkeypatch):
     server = fake_openai(faults=FaultPlan(every=7), hang_seconds=2.0)
     out = tmp_path / "gen"

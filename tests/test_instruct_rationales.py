@@ -13,7 +13,7 @@ from lmms_emotion.instruct.rationales import (
     drop_rate,
     rationale_fields,
 )
-from lmms_emotion.instruct.runner import DropReply, ReplyError
+from lmms_emotion.instruct.jobs import DropReply, ReplyError
 from lmms_emotion.instruct.templates import load_template
 from lmms_emotion.records import Media, Record, read_records
 
@@ -75,6 +75,7 @@ def _run(args, monkeypatch):
     return main(["generate", "rationales", *args])
 
 
+@pytest.mark.e2e
 def test_rationales_command_filters_wrong_labels(fake_openai, emoset_train_records, emoset_captions, tmp_path,
                                                  monkeypatch, capsys):
     server = fake_openai(wrong_answer_rate=0.4)

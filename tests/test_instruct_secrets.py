@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from lmms_emotion.cli import main
 from lmms_emotion.testing.fake_openai import FaultPlan
-from tests.fixtures_data import run_cli
 
 KEY = "sk-lmms-emotion-SECRET-7f3a9c1e5b2d4068"
 
@@ -19,12 +19,14 @@ def _scan(root: Path, texts: list[str]) -> list[str]:
     return hits
 
 
-def test_key_is_never_written(fake_openai, emoset_train_records, emoset_captions, tmp_path):
-    good = fake_openai(api_key=KEY, faults=FaultPlan(every=4), wrong_answer_rate=0.3, hang_seconds=2.0)
+def test_key_is_never_written(fake_openai, emoset_train_records, emoset_captions, tmp_path, monkeypatch, capfd):
+    """In process: capfd sees everything written to the console (file descriptors 1 and 2)."""
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    good = fake_openai(api_key=KEY, faults=FaultPlan(every=4), wrong_answer_rate=0.3, hang_seconds=1.0)
     # this server wants another key and answers 401 with the presented key in the message
     wrong = fake_openai(api_key="sk-some-other-key-123456")
     common = ["--records", str(emoset_train_records), "--captions", str(emoset_captions), "--model", "fake-model",
-              "--no-progress", "--timeout", "1", "--backoff-base", "0.01", "--backoff-max", "0.1"]
+              "--no-progress", "--timeout", "0.5", "--backoff-base", "0.01", "--backoff-max", "0.1"]
     runs = [
         (["generate", "instructions", *common, "--out-dir", str(tmp_path / "instructions"),
           "--base-url", good.base_url], 0),
@@ -37,9 +39,10 @@ def test_key_is_never_written(fake_openai, emoset_train_records, emoset_captions
     ]
     texts = []
     for args, expected in runs:
-        proc = run_cli(["lmms-emotion", *args], OPENAI_API_KEY=KEY)
-        texts += [proc.stdout, proc.stderr]
-        assert proc.returncode == expected, proc.stderr
+        code = main(args)
+        out, err = capfd.readouterr()
+        texts += [out, err]
+        assert code == expected, err
     assert good.stats()["authorized"] > 0  # the key was really used
     assert good.stats()["faults"] and good.stats()["wrong_answers"] > 0
     assert wrong.stats()["auth_failures"] > 0

@@ -19,7 +19,7 @@ from lmms_emotion.instruct.instructions import (
     parse_conversation,
     parse_reasoning,
 )
-from lmms_emotion.instruct.runner import ReplyError
+from lmms_emotion.instruct.jobs import ReplyError
 from lmms_emotion.instruct.templates import TemplateError, load_template, template_names
 from lmms_emotion.records import Media, Record, record_from_dict
 from lmms_emotion.taxonomy import MIKELS8

@@ -106,7 +106,7 @@ def _generation_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _fail(message: str) -> int:
-    from lmms_emotion.instruct.pipeline import EXIT_USAGE
+    from lmms_emotion.instruct.generation_run import EXIT_USAGE
 
     print(f"generate: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -146,7 +146,7 @@ def _captions_for(args: argparse.Namespace, inputs) -> tuple[dict[str, str] | No
 
 def _settings(args: argparse.Namespace):
     from lmms_emotion.instruct.client import ClientConfig
-    from lmms_emotion.instruct.pipeline import RunSettings
+    from lmms_emotion.instruct.generation_run import RunSettings
 
     config = ClientConfig(model=args.model, base_url=args.base_url, api_key_env=args.api_key_env,
                           concurrency=args.concurrency, requests_per_minute=args.rpm, tokens_per_minute=args.tpm,
@@ -229,7 +229,7 @@ def run_instructions(args: argparse.Namespace) -> int:
     from lmms_emotion.instruct.instructions import API_KINDS, build_jobs, job_record
     from lmms_emotion.instruct.outputs import OutputError, write_generated
     from lmms_emotion.jsonl import write_json, write_jsonl
-    from lmms_emotion.instruct.pipeline import (
+    from lmms_emotion.instruct.generation_run import (
         dry_run_report,
         execute,
         failure_rows,
@@ -284,7 +284,7 @@ def run_rationales(args: argparse.Namespace) -> int:
     from lmms_emotion.instruct.inputs import InputError
     from lmms_emotion.instruct.outputs import OutputError, write_generated
     from lmms_emotion.jsonl import write_json, write_jsonl
-    from lmms_emotion.instruct.pipeline import (
+    from lmms_emotion.instruct.generation_run import (
         dry_run_report,
         execute,
         failure_rows,

@@ -27,7 +27,7 @@ from lmms_emotion.instruct.attributes import attribute_text, record_attributes
 from lmms_emotion.instruct.client import Completion
 from lmms_emotion.instruct.outputs import instruction_record
 from lmms_emotion.instruct.replies import distinct_questions, load_json_object, qa_turn
-from lmms_emotion.instruct.runner import Job, ReplyError
+from lmms_emotion.instruct.jobs import Job, ReplyError
 from lmms_emotion.instruct.templates import PromptTemplate, load_template
 from lmms_emotion.records import Record
 from lmms_emotion.taxonomy import get_label_set

@@ -56,10 +56,6 @@ class RateLimiter:
         self.requests = TokenBucket(requests_per_minute, burst_seconds=burst_seconds) if requests_per_minute else None
         self.tokens = (TokenBucket(tokens_per_minute, burst_seconds=burst_seconds) if tokens_per_minute else None)
 
-    @property
-    def active(self) -> bool:
-        return self.requests is not None or self.tokens is not None
-
     async def acquire(self, tokens: int) -> float:
         """Wait until one request of about ``tokens`` tokens may start; returns the seconds waited."""
         wait = 0.0

@@ -30,7 +30,7 @@ from lmms_emotion.instruct.client import Completion
 from lmms_emotion.instruct.instructions import NO_CAPTION
 from lmms_emotion.instruct.outputs import instruction_record
 from lmms_emotion.instruct.replies import check_finished
-from lmms_emotion.instruct.runner import DropReply, Job, ReplyError
+from lmms_emotion.instruct.jobs import DropReply, Job, ReplyError
 from lmms_emotion.instruct.templates import PromptTemplate, TemplateError, load_template
 from lmms_emotion.records import Record
 from lmms_emotion.taxonomy import BINARY_CONCEPTS, get_label_set

@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from lmms_emotion.instruct.runner import ReplyError
+from lmms_emotion.instruct.jobs import ReplyError
 
 __all__ = ["MAX_ANSWER_CHARS", "MAX_QUESTION_CHARS", "check_finished", "load_json_object", "qa_turn"]
 

@@ -68,6 +68,7 @@ __all__ = ["FAULT_KINDS", "FakeOpenAIServer", "FaultPlan", "messages_hash", "sch
 FAULT_KINDS = ("rate_limit", "server_error", "timeout", "bad_body", "bad_json", "truncated")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 DEFAULT_MODELS = ("fake-model",)
+SHUTDOWN_POLL_SECONDS = 0.02
 
 _CORRECT_ANSWER = re.compile(r"(?im)^\s*correct answer:\s*(.+?)\s*$")
 _OPTIONS = re.compile(r"(?im)^\s*options:\s*(.+?)\s*$")
@@ -216,12 +217,14 @@ class FakeOpenAIServer:
 
     def start(self) -> FakeOpenAIServer:
         """Serve in a daemon thread; returns self."""
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-openai", daemon=True)
+        self._thread = threading.Thread(target=self.serve_forever, name="fake-openai", daemon=True)
         self._thread.start()
         return self
 
     def serve_forever(self) -> None:
-        self._httpd.serve_forever()
+        # socketserver checks for shutdown() every poll_interval (0.5 s by default): every
+        # test that stops a server would wait for it
+        self._httpd.serve_forever(poll_interval=SHUTDOWN_POLL_SECONDS)
 
     def stop(self) -> None:
         self._httpd.shutdown()

@@ -33,7 +33,7 @@ from lmms_emotion.instruct.client import (
     resolve_api_key,
     safe_url,
 )
-from lmms_emotion.instruct.runner import Job, RunLog, RunResult, run_jobs, usage_summary
+from lmms_emotion.instruct.jobs import Job, RunLog, RunResult, run_jobs
 
 __all__ = ["EXIT_BUDGET", "EXIT_FATAL", "EXIT_INCOMPLETE", "EXIT_OK", "EXIT_USAGE", "RunSettings", "dry_run_report",
            "execute", "exit_code", "run_summary"]
@@ -172,6 +172,26 @@ def exit_code(result: RunResult) -> int:
         return EXIT_BUDGET if result.stop_reason.startswith("max_cost") else EXIT_FATAL
     counts = result.counts()
     return EXIT_INCOMPLETE if counts["invalid"] or counts["failed"] or counts["pending"] else EXIT_OK
+
+
+def usage_summary(client: ChatClient, result: RunResult) -> dict[str, Any]:
+    """The request/token/cost part of a run summary."""
+    stats = client.stats.as_dict()
+    elapsed = max(result.elapsed, 1e-9)
+    return {
+        "requests_sent": stats["requests"],
+        "replies_from_cache": stats["cache_hits"],
+        "retries": stats["retries"],
+        "repair_requests": result.repairs,
+        "requests_given_up": stats["failed"],
+        "errors": stats["errors"],
+        "prompt_tokens": stats["prompt_tokens"],
+        "completion_tokens": stats["completion_tokens"],
+        "cost_usd": stats["cost"],
+        "price": client.pricing.describe(),
+        "elapsed_s": round(result.elapsed, 3),
+        "items_per_s": round(len(result.outcomes) / elapsed, 3),
+    }
 
 
 def run_summary(command: str, settings: RunSettings, result: RunResult, client: ChatClient,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from lmms_emotion.instruct.client import ChatClient, ClientConfig
-from lmms_emotion.instruct.runner import DropReply, Job, ReplyError, run_jobs
+from lmms_emotion.instruct.jobs import DropReply, Job, ReplyError, run_jobs
 from lmms_emotion.instruct.templates import PromptTemplate
 
 
@@ -47,3 +48,40 @@ def test_outcomes_per_item(fake_openai):
     assert result.outcomes["never"].requests == 2
     assert result.repairs == 2 and result.stop_reason is None
     assert server.stats()["requests"] == 8  # 6 first requests + 2 repairs; drops are never retried
+
+
+def test_concurrent_workers_finish_far_sooner_than_one(fake_openai):
+    """With a fixed 0.2 s server latency, 8 workers must finish 8 items in far less than 8 x 0.2 s.
+
+    Sequential items cost at least the latency each, whatever the machine load; 8 concurrent
+    items cost about one latency plus overhead. A ratio of 3 leaves room for a loaded 2-core
+    box while failing if the workers (or the client's concurrency cap) serialise requests.
+    """
+    latency = 0.2
+    server = fake_openai(latency=latency)
+    template = PromptTemplate(name="t", version="t-v1", user="$x", repair="fix it: $error")
+
+    def elapsed(concurrency: int, n: int, offset: int) -> float:
+        jobs = [Job(id=f"j{i}", template=template, messages=template.messages({"x": f"item {i}"}),
+                    parse=lambda job, completion: completion.content) for i in range(offset, offset + n)]
+
+        async def go() -> float:
+            client = ChatClient(ClientConfig(model="fake-model", base_url=server.base_url, concurrency=concurrency),
+                                api_key="k")
+            try:
+                await client.complete([{"role": "user", "content": "warm up the connection"}])
+                start = time.perf_counter()
+                result = await run_jobs(jobs, total=n, client=client, progress=False)
+                assert result.count("ok") == n
+                return time.perf_counter() - start
+            finally:
+                await client.aclose()
+
+        return asyncio.run(go())
+
+    sequential = elapsed(1, 4, 0)
+    assert sequential >= 4 * latency
+    concurrent = elapsed(8, 8, 100)
+    per_item_sequential, per_item_concurrent = sequential / 4, concurrent / 8
+    assert per_item_sequential / per_item_concurrent >= 3, (sequential, concurrent)
+    assert server.stats()["max_in_flight"] == 8

@@ -204,23 +204,3 @@ async def run_jobs(jobs: Iterable[Job], *, total: int, client: ChatClient, respo
     if stop_reason:
         note(f"stopped: {stop_reason}")
     return RunResult(outcomes=outcomes, stop_reason=stop_reason, elapsed=time.monotonic() - started, repairs=repairs)
-
-
-def usage_summary(client: ChatClient, result: RunResult) -> dict[str, Any]:
-    """The request/token/cost part of a run summary."""
-    stats = client.stats.as_dict()
-    elapsed = max(result.elapsed, 1e-9)
-    return {
-        "requests_sent": stats["requests"],
-        "replies_from_cache": stats["cache_hits"],
-        "retries": stats["retries"],
-        "repair_requests": result.repairs,
-        "requests_given_up": stats["failed"],
-        "errors": stats["errors"],
-        "prompt_tokens": stats["prompt_tokens"],
-        "completion_tokens": stats["completion_tokens"],
-        "cost_usd": stats["cost"],
-        "price": client.pricing.describe(),
-        "elapsed_s": round(result.elapsed, 3),
-        "items_per_s": round(len(result.outcomes) / elapsed, 3),
-    }
