@@ -139,6 +139,7 @@ _STRONG_MARKERS = tuple(
         r"\bfinal (?:answer|prediction|choice|label)\b\s*(?:is\b|:|-|=)?",
         r"\b(?:answer|response|output|prediction|classification)\s*(?:is\s*)?[:=]",
         (
+            r"(?<!several )(?<!multiple )(?<!various )(?<!mixed )(?<!many )(?<!conflicting )"
             r"\b(?:emotions?|emotional (?:label|category|class)|emotion (?:label|category|class)|"
             r"label|category|class|intent|intention)\s*[:=]"
         ),
@@ -436,14 +437,11 @@ def committed_value(
     Steps 2-6 of the module rule: guards, negation, alternatives, commitment over secondary
     mentions, ties, evocation cues, first mention; values in ``set_aside`` (the lexicon's
     unplaced words) take part in the alternatives check only. With ``correct_spelling``,
-    a reply that yields nothing is read once more with its misspelt words corrected.
+    close misspellings of the forms are corrected first (:func:`correct_misspellings`).
     """
-    value = _committed(text, matcher, n_labels, set_aside)
-    if value is None and correct_spelling:
-        corrected = correct_misspellings(text, matcher)
-        if corrected != text:
-            value = _committed(corrected, matcher, n_labels, set_aside)
-    return value
+    if correct_spelling:
+        text = correct_misspellings(text, matcher)
+    return _committed(text, matcher, n_labels, set_aside)
 
 
 def _committed(text: str, matcher: FormMatcher, n_labels: int, set_aside: frozenset[str]) -> str | None:
@@ -746,12 +744,9 @@ def parse_yes_no(text: str, concept: str | None = None) -> str:
     _, final = split_final_answer(text)
     if not final:
         return UNPARSED
-    answer = _yes_no_from(final, concept)
-    if answer == UNPARSED and concept:
-        corrected = correct_misspellings(final, _concept_matcher(concept))
-        if corrected != final:
-            answer = _yes_no_from(corrected, concept)
-    return answer
+    if concept:
+        final = correct_misspellings(final, _concept_matcher(concept))
+    return _yes_no_from(final, concept)
 
 
 # --- dispatch ---------------------------------------------------------------------------
