@@ -71,17 +71,50 @@ def test_trains_the_mvp_and_lora_only_and_writes_an_emollm_folder(tiny_llava_dir
         assert torch.equal(reloaded[name], before[name]), name
 
 
+class _OptimizerProbe:
+    """Records, at each step's start, the AdamW step count, the learning rate and the torch RNG state."""
+
+    def __init__(self) -> None:
+        from transformers import TrainerCallback
+
+        probe = self
+        self.seen: dict[int, tuple[float, float, bytes]] = {}
+
+        class Callback(TrainerCallback):
+            def on_step_begin(self, args, state, control, optimizer=None, lr_scheduler=None, **kwargs):
+                adam_steps = [float(s["step"]) for s in optimizer.state.values() if "step" in s]
+                probe.seen[state.global_step + 1] = (max(adam_steps, default=0.0), lr_scheduler.get_last_lr()[0],
+                                                     bytes(torch.get_rng_state().numpy()))
+                return control
+
+        self.callback = Callback()
+
+    def build(self, build):
+        def with_probe(recipe, args):
+            parts = build(recipe, args)
+            parts.callbacks.append(self.callback)
+            return parts
+
+        return with_probe
+
+
 def test_checkpoints_load_in_the_wrapper_and_resume_to_the_same_weights(tiny_llava_dir, colour_emoset_root,
                                                                         tmp_path, one_thread):
+    """The resumed process runs only steps 5-12, with the optimizer, scheduler and RNG where the whole run had them.
+
+    (Restarting from step 0 would also reach the same weights here - the run is deterministic - so
+    the steps run and the restored state are what prove the checkpoint was loaded.)
+    """
     from safetensors.torch import load_file
 
     from lmms_emotion.models.emollm import EmoLLM
     from lmms_emotion.training import emollm_recipe, trainer_run
 
     common = dict(dataset=["emoset:train"], data_root=str(colour_emoset_root), max_steps=12, save_steps=4,
-                  full_determinism=True, lora_dropout=0.05)
+                  full_determinism=True, lora_dropout=0.05, warmup_steps=2)
     whole = _config(tiny_llava_dir, tmp_path / "whole", **common)
-    trainer_run.run(*whole, emollm_recipe.build(*whole))
+    whole_probe = _OptimizerProbe()
+    trainer_run.train_recipe(*whole, whole_probe.build(emollm_recipe.build))
     checkpoint = tmp_path / "whole" / "checkpoint-4"
     assert (checkpoint / "emollm_config.json").is_file()
     wrapper = EmoLLM(pretrained=str(checkpoint), device="cpu")  # a checkpoint is an EmoLLM folder too
@@ -92,11 +125,48 @@ def test_checkpoints_load_in_the_wrapper_and_resume_to_the_same_weights(tiny_lla
     shutil.copytree(checkpoint, tmp_path / "resumed" / "checkpoint-4")
     shutil.copy(tmp_path / "whole" / "training_config.json", tmp_path / "resumed" / "training_config.json")
     resumed = _config(tiny_llava_dir, tmp_path / "resumed", resume=True, **common)
-    result = emollm_recipe.train(*resumed)
+    probe = _OptimizerProbe()
+    result = trainer_run.train_recipe(*resumed, probe.build(emollm_recipe.build))
     assert result.resumed_from.endswith("checkpoint-4") and result.global_step == 12
+    summary = json.loads((tmp_path / "resumed" / "training_summary.json").read_text())
+    assert (summary["started_at_step"], summary["steps_run"]) == (4, 8)
+    assert sorted(probe.seen) == list(range(5, 13))
+    for step in (5, 6):
+        adam_steps, lr, rng = probe.seen[step]
+        assert adam_steps == step - 1 and adam_steps == whole_probe.seen[step][0]  # optimizer state restored
+        assert lr == whole_probe.seen[step][1]  # scheduler restored (mid-schedule, not warm-up from 0)
+        assert rng == whole_probe.seen[step][2], step  # RNG restored (LoRA dropout draws from it)
     for name in ("mvp.safetensors", "adapter/adapter_model.safetensors"):
         a, b = load_file(str(tmp_path / "whole" / name)), load_file(str(tmp_path / "resumed" / name))
         assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a), name
+
+
+def test_resuming_a_finished_run_changes_nothing_and_more_steps_continue(tiny_llava_dir, colour_emoset_root,
+                                                                         tmp_path, capsys):
+    """Issue 16: --resume on a run that reached --max-steps leaves every file as it is; a larger one continues."""
+    from lmms_emotion.cli import main
+
+    out = tmp_path / "run"
+    argv = ["train", "emollm", "--base", str(tiny_llava_dir), "--dataset", "emoset:train", "--data-root",
+            str(colour_emoset_root), "--output-dir", str(out), "--lr", "1e-3", "--warmup-steps", "0", "--batch-size",
+            "4", "--save-steps", "4", "--precision", "fp32", "--no-gradient-checkpointing", "--lora-r", "8",
+            "--lora-alpha", "16", "--disable-tqdm", "--dataloader-num-workers", "0", "--max-steps"]
+    assert main([*argv, "6"]) == 0
+
+    def snapshot() -> dict[str, tuple[bytes, int]]:
+        return {str(p.relative_to(out)): (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+
+    before = snapshot()
+    capsys.readouterr()
+    assert main([*argv, "6", "--resume"]) == 0
+    assert snapshot() == before  # bit-identical, not even rewritten
+    assert "nothing to do" in capsys.readouterr().err
+
+    assert main([*argv, "10", "--resume"]) == 0
+    assert "resuming from checkpoint-6" in capsys.readouterr().err
+    summary = json.loads((out / "training_summary.json").read_text())
+    assert (summary["global_step"], summary["started_at_step"], summary["steps_run"]) == (10, 6, 4)
+    assert json.loads((out / "trainer_state.json").read_text())["global_step"] == 10
 
 
 def _mixed_records(root: Path) -> Path:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -152,15 +153,22 @@ def test_gradient_checkpointing_gives_the_same_gradients(tiny_instructblip_dir, 
     for name in plain:
         torch.testing.assert_close(plain[name], checkpointed[name], rtol=1e-4, atol=1e-6)
 
-    # and --gradient-checkpointing switches it on in the Trainer run
+    # and --gradient-checkpointing takes effect in the Trainer run: the backward pass recomputes each trained
+    # Q-Former layer, so its forward runs twice per step (once without checkpointing)
     from lmms_emotion.training import trainer_run
 
-    config = _config(tiny_instructblip_dir, colour_emoset_root, tmp_path / "ckpt", max_steps=1,
-                     gradient_checkpointing=True, write_delta=False)
-    parts = emovit_recipe.build(*config)
-    assert not parts.model.is_activation_checkpointing
-    trainer_run.run(*config, parts)
-    assert parts.model.is_activation_checkpointing
+    def forward_calls(checkpointing: bool) -> int:
+        recipe, args = _config(tiny_instructblip_dir, colour_emoset_root, tmp_path / f"ckpt{checkpointing}",
+                               max_steps=1, gradient_checkpointing=checkpointing, write_delta=False)
+        parts = emovit_recipe.build(recipe, args)
+        calls = []
+        # a module inside the layer: transformers checkpoints the layer's forward, keeping the layer's own hooks
+        # outside; a pre-hook, since the recompute stops once the saved tensors are rebuilt
+        parts.model.qformer.encoder.layer[0].attention.register_forward_pre_hook(lambda *_: calls.append(1))
+        trainer_run.run(recipe, args, parts)
+        return len(calls)
+
+    assert (forward_calls(False), forward_calls(True)) == (1, 2)
 
 
 def test_tensorboard_logs_are_written_when_asked(tiny_instructblip_dir, colour_emoset_root, tmp_path, one_thread):
@@ -253,9 +261,12 @@ def test_killed_run_resumes_to_the_same_weights(tiny_instructblip32_dir, colour_
     resumed = run_cli(["lmms-emotion", *args, "--output-dir", str(killed), "--resume"],
                       data_root=colour_emoset_root, **train_env())
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert "resuming from checkpoint-" in resumed.stderr
+    started = int(re.search(r"resuming from checkpoint-(\d+)", resumed.stderr).group(1))
     state = json.loads((killed / "trainer_state.json").read_text())
-    assert state["global_step"] == 40
+    assert state["global_step"] == 40 and started >= 8
+    # the resumed process ran only the remaining steps (a restart from step 0 would reach the same weights too)
+    summary = json.loads((killed / "training_summary.json").read_text())
+    assert (summary["started_at_step"], summary["steps_run"]) == (started, 40 - started)
 
     reference = load_file(str(tmp_path / "whole" / "model.safetensors"))
     continued = load_file(str(killed / "model.safetensors"))

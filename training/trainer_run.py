@@ -35,6 +35,7 @@ from transformers import Trainer
 from transformers.trainer_pt_utils import LengthGroupedSampler
 
 from lmms_emotion.training.args import RecipeArguments, RecipeTrainingArguments, dump_arguments
+from lmms_emotion.training.callbacks import DatasetEpochCallback, StepsRunCallback
 from lmms_emotion.training.data import TrainingExample, load_examples
 
 CONFIG_FILE = "training_config.json"
@@ -306,8 +307,6 @@ def build_trainer(args: RecipeTrainingArguments, parts: RecipeParts, **argument_
     """The ``Trainer`` (or the recipe's subclass) for the arguments and parts (overrides: ``dataclasses.replace``)."""
     import dataclasses
 
-    from lmms_emotion.training.callbacks import DatasetEpochCallback
-
     if argument_overrides:
         args = dataclasses.replace(args, **argument_overrides)
     trainer_class = parts.trainer_class or RecipeTrainer
@@ -317,7 +316,7 @@ def build_trainer(args: RecipeTrainingArguments, parts: RecipeParts, **argument_
         train_dataset=parts.dataset,
         data_collator=parts.collator,
         processing_class=parts.processor,
-        callbacks=[DatasetEpochCallback(parts.dataset), *parts.callbacks],
+        callbacks=[DatasetEpochCallback(parts.dataset), StepsRunCallback(), *parts.callbacks],
     )
 
 
@@ -335,7 +334,9 @@ def run(recipe: RecipeArguments, args: RecipeTrainingArguments, parts: RecipePar
     eval_results = None
     if trainer.is_world_process_zero():
         trainer.save_state()
+        steps = trainer.callback_handler.pop_callback(StepsRunCallback)
         summary = {"recipe": recipe.recipe, "global_step": trainer.state.global_step, "resumed_from": resume_from,
+                   "started_at_step": steps.started_at_step, "steps_run": steps.steps_run,
                    "train_metrics": result.metrics, "trainable": parts.trainable_summary, "data": parts.data_summary,
                    "final": final_info, "versions": library_versions()}
         _write_text(output_dir / SUMMARY_FILE, json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n")
