@@ -489,7 +489,8 @@ def check_split_leakage(result: BuildResult, options: BuildOptions) -> BuildResu
 
     Without ``--skip-bad`` the first clash stops the build naming both records (id and raw
     row). With it, the copy in the lower split (train below val below test) is dropped and
-    reported in ``skipped``. Hashing reads only images whose size occurs in two splits.
+    reported in ``skipped``. Hashing reads only images whose size occurs in two splits, and
+    compares images of the same source dataset.
     """
     from lmms_emotion.media import MediaError, resolve_media_path
 
@@ -514,24 +515,26 @@ def check_split_leakage(result: BuildResult, options: BuildOptions) -> BuildResu
 
     collect(owners.values(), "the same file")
     # Same bytes under two names: group images by size first, hash only sizes seen in two splits.
-    by_size: dict[int, list[tuple[str, Record, Path]]] = defaultdict(list)
+    # Compared within one source dataset: a composed build (EmoBench) may hold two public datasets
+    # that share a web image, each under its own task and labels; that is not a split leak.
+    by_size: dict[tuple[str, int], list[tuple[str, Record, Path]]] = defaultdict(list)
     for rel, group in owners.items():
         split, record = group[0]
         if len({s for s, _ in group}) > 1 or record.media[0].type != "image":
             continue
         try:
             path = resolve_media_path(media, rel)
-            by_size[path.stat().st_size].append((split, record, path))
+            by_size[(record.source, path.stat().st_size)].append((split, record, path))
         except (OSError, MediaError):
             continue
-    by_digest: dict[str, list[tuple[str, Record]]] = defaultdict(list)
-    for group in by_size.values():
+    by_digest: dict[tuple[str, str], list[tuple[str, Record]]] = defaultdict(list)
+    for (source, _size), group in by_size.items():
         if len({split for split, _, _ in group}) < 2:
             continue
         for split, record, path in group:
             digest = _content_digest(path)
             if digest is not None:
-                by_digest[digest].append((split, record))
+                by_digest[(source, digest)].append((split, record))
     collect(by_digest.values(), "an identical image (same content hash)")
 
     dropped: set[str] = set()
