@@ -29,29 +29,14 @@ def plugin_task_dirs() -> list[str]:
     return dirs
 
 
-class _IgnoreTagsLoader:
-    """A YAML loader class that accepts lmms-eval's ``!function`` tags without importing anything."""
-
-    _cls = None
-
-    @classmethod
-    def get(cls):
-        if cls._cls is None:
-            import yaml
-
-            class Loader(yaml.SafeLoader):
-                pass
-
-            Loader.add_constructor("!function", lambda loader, node: None)
-            cls._cls = Loader
-        return cls._cls
-
-
 def _load_yaml(path: Path) -> dict:
+    """A task YAML as a dict (``!function`` tags kept as references, nothing imported); {} if not a mapping."""
     import yaml
 
+    from lmms_emotion.upstream.task_folder import yaml_loader
+
     with path.open("r", encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=_IgnoreTagsLoader.get())
+        data = yaml.load(handle, Loader=yaml_loader())
     return data if isinstance(data, dict) else {}
 
 

@@ -21,14 +21,10 @@ import pytest
 
 def write_captions_for(records_path: Path, out: Path) -> Path:
     """A captions JSONL giving every image of ``records_path`` a distinct caption."""
-    lines = []
-    for raw in records_path.read_text(encoding="utf-8").splitlines():
-        if raw.strip():
-            record = json.loads(raw)
-            image = record["media"][0]["path"]
-            lines.append(json.dumps({"image": image, "caption": f"a photograph ({Path(image).stem})"}))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from lmms_emotion.jsonl import read_jsonl, write_jsonl
+
+    images = [record["media"][0]["path"] for record in read_jsonl(records_path)]
+    write_jsonl(out, ({"image": image, "caption": f"a photograph ({Path(image).stem})"} for image in images))
     return out
 
 

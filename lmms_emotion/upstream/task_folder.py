@@ -5,6 +5,7 @@ Only ``pyyaml`` is needed; nothing named by a ``!function`` tag is imported.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -31,7 +32,9 @@ class FunctionRef:
         return self.ref.rsplit(".", 1)[-1]
 
 
-def _loader():
+@functools.cache
+def yaml_loader() -> type:
+    """The PyYAML loader class for task YAML: safe, ``!function`` tags read as :class:`FunctionRef`."""
     import yaml
 
     class Loader(yaml.SafeLoader):
@@ -60,7 +63,7 @@ def load_yaml(path: str | os.PathLike) -> dict:
 
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml_loader())
     except yaml.YAMLError as err:
         raise ValueError(f"{path}: not valid YAML: {err}") from None
     if not isinstance(data, dict):
