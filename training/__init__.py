@@ -7,11 +7,12 @@ docs/training.md.
 
 Modules (import what you use; this package itself imports nothing heavy):
 
-* :mod:`~lmms_emotion.training.args` - recipe configs (dataclasses whose defaults run) and their CLI
+* :mod:`~lmms_emotion.training.args` - recipe arguments: ``HfArgumentParser`` over recipe dataclasses and a
+  ``TrainingArguments`` subclass per recipe
 * :mod:`~lmms_emotion.training.data` - records / conversations files -> checked training examples
 * :mod:`~lmms_emotion.training.dataset` - a torch ``Dataset`` decoding media, reproducible augmentation
 * :mod:`~lmms_emotion.training.collators` - per-family batches with answer-only labels
-* :mod:`~lmms_emotion.training.runner` - output folder, resume, ``Trainer``, final folder, evaluation
+* :mod:`~lmms_emotion.training.trainer_run` - output folder, resume, ``Trainer``, final folder, evaluation
 * :mod:`~lmms_emotion.training.emovit_recipe`, :mod:`~lmms_emotion.training.emollm_recipe` - the recipes
 * ``configs/`` - accelerate configs (single GPU, DDP, FSDP, DeepSpeed ZeRO-2/3) and DeepSpeed JSON
 """
