@@ -22,31 +22,49 @@ The decision rule for closed-set labels (:func:`parse_label`), applied in this o
 3. **Alternatives.** If two different labels are offered as alternatives (``X or Y``,
    ``either X or Y``, ``X/Y``, ``X (or perhaps Y)``) the answer is UNPARSED: the model did
    not commit. A self-correction (``X, or rather Y``) keeps ``Y`` only.
-4. **First mention.** Otherwise the first remaining mention that directly follows an
-   evocation cue (``evokes``, ``conveys``, ``a sense of``, ``feeling``) wins, so a scene
-   detail named first does not (``a calm lake, evoking awe`` -> awe); without any such
-   cue, the first remaining mention wins. A multi-label list (``sadness, fear``) or a
-   hedge without ``or`` (``mostly fear, some sadness``) thus yields the model's first
-   choice. A segment naming more than half of the set's labels (four or more labels in
-   the set) is an echoed option list, not a choice: UNPARSED.
+4. **Commitment, ties, first mention.** A mention right after a commitment cue
+   (:data:`COMMITMENT_CUES`: ``mostly``, ``mainly``, ``overall``, ``primarily``, ``most
+   likely``, ...) is the answer; two different committed labels give UNPARSED. Without
+   one, two different labels named with an equal-weight cue (:data:`EQUAL_WEIGHT_CUES`:
+   ``in equal measure``, ``a mix of``, ``both X and Y``) give UNPARSED; mentions after a
+   secondary cue (:data:`SECONDARY_CUES`: ``a hint of``, ``a touch of``, ``might also``,
+   ``some``) lose to any other mention. Then the first remaining mention that directly
+   follows an evocation cue (``evokes``, ``conveys``, ``a sense of``, ``feeling``) wins,
+   so a scene detail named first does not (``a calm lake, evoking awe`` -> awe); without
+   any such cue, the first remaining mention wins. A multi-label list (``sadness, fear``)
+   thus yields the model's first choice. A segment naming more than half of the set's
+   labels (four or more labels in the set) is an echoed option list, not a choice: UNPARSED.
 5. **Option letters.** When the prompt's ``options`` are given, an option letter or
    number (``(B)``, ``B)``, ``B.``, ``Option B``, a lone ``B`` or ``2``) names that option.
    A lone letter counts only as the whole answer or in an explicit construction, so the
    article ``a`` never does. Two different options, or an option and the label that
    steps 2-4 pick from the words disagreeing, give UNPARSED.
-6. **No mention** gives UNPARSED; the parser never guesses.
+6. **Misspellings.** Before matching, a word of five or more letters that is no known
+   word (:data:`lmms_emotion.near_words.NEAR_MISS_WORDS`, the dataset tables' raw
+   spellings) and is within :func:`spelling_tolerance` edits of exactly one label's forms
+   is read as that form (``suprised``, ``fearfull``; never ``fare`` or ``dear``).
+7. **No mention** gives UNPARSED; the parser never guesses.
+
+A coarse label set (WEBEmo 7 and 2, :data:`lmms_emotion.taxonomy.LABEL_HIERARCHY`) takes
+every word of its finer set, mapped to the parent (``romantic`` is love, then positive).
 
 Overlapping forms prefer the longest match (``awe-inspiring`` over ``awe``, ``grossed
-out`` over ``gross``) and known false positives are guarded: ``content`` as a noun (``the
-content of the image``, ``visual content``), ``I wonder``/``no wonder``, ``make fun of``.
+out`` over ``gross``) and known false positives are guarded (:data:`FALSE_POSITIVE_CONTEXTS`,
+shared with the open-set lexicon): ``content`` as a noun (``the content of the image``,
+``visual content``), ``I wonder``/``no wonder``, ``make fun of``, ``I hope this helps``.
 
 Yes/no answers (:func:`parse_yes_no`): an explicit answer token (a leading ``Yes``/``No``,
-``True``/``False``, ``Not at all``, or one opening a later sentence) decides; with a
-``concept`` (see :data:`lmms_emotion.taxonomy.BINARY_CONCEPTS`), statements such as ``the
-meme is not hateful`` vote too, with negation flipping their polarity and mentions inside
-questions or ``whether``/``if`` clauses ignored. Tokens that disagree, or statements that
-unanimously contradict the token, give UNPARSED; without a token, the statements must all
-agree.
+``True``/``False``, ``Not at all``, or one opening a later sentence, also after a short
+lead-in from :data:`LEAD_INS`: ``Honestly, yes: ...``) decides; with a ``concept`` (see
+:data:`lmms_emotion.taxonomy.BINARY_CONCEPTS`, which include paraphrases of the prompts'
+definitions: ``meant to make people laugh``, ``says the opposite``, ``attacks a group``),
+statements such as ``the meme is not hateful`` vote too, with negation flipping their
+polarity. Mentions inside questions, ``whether``/``if`` clauses or a sentence part with a
+hedge cue (:data:`HEDGE_CUES`: ``a matter of taste``, ``subjective``, ``some ... others``)
+do not vote, nor does a topic noun as a sentence subject (``Humour is subjective``) unless
+a presence predicate follows (``Sarcasm is evident``). Tokens that disagree, or statements
+that unanimously contradict the token, give UNPARSED; without a token, the statements must
+all agree. The full rules, cues and examples: docs/scoring.md.
 """
 
 from __future__ import annotations
@@ -62,11 +80,24 @@ from lmms_emotion.near_words import NEAR_MISS_WORDS
 from lmms_emotion.taxonomy import DATASET_TABLES, LabelSet, get_binary_concept, get_label_set
 
 __all__ = [
+    "COMMITMENT_CUES",
+    "EQUAL_WEIGHT_CUES",
+    "FALSE_POSITIVE_CONTEXTS",
+    "HEDGE_CUES",
+    "LEAD_INS",
+    "SECONDARY_CUES",
     "UNPARSED",
+    "FormMatcher",
+    "committed_value",
+    "correct_misspellings",
+    "edit_distance",
+    "form_matcher",
+    "is_false_positive",
     "normalize",
     "parse_answer",
     "parse_label",
     "parse_yes_no",
+    "spelling_tolerance",
     "split_final_answer",
 ]
 

@@ -324,3 +324,68 @@ def test_the_near_miss_word_table_is_complete_for_the_current_forms() -> None:
     missing = sorted(near_miss_words() - NEAR_MISS_WORDS)
     assert not missing, f"{len(missing)} real words near a form are not guarded, e.g. {missing[:10]}; " \
                         "run `python -m tests.near_miss_words`"
+
+
+# --- every label set: the label-set rules over each set's own labels ----------------------------
+
+CLOSED_SETS = sorted(name for name in __import__("lmms_emotion.taxonomy", fromlist=["LABEL_SETS"]).LABEL_SETS
+                     if name != "yes_no")
+
+
+@pytest.mark.parametrize("name", CLOSED_SETS)
+def test_commitment_and_ties_on_every_label_set(name: str) -> None:
+    labels = get_label_set(name).labels[:6]
+    for a in labels:
+        for b in labels:
+            if a == b:
+                continue
+            assert parse_answer(f"A hint of {a}, but mostly {b}.", name) == b, (a, b)
+            assert parse_answer(f"Final answer: {b}, with a touch of {a}", name) == b, (a, b)
+            assert parse_answer(f"It evokes {a} and {b} in equal measure.", name) == U, (a, b)
+
+
+def _variants(word: str) -> set[str]:
+    """Typical typos of ``word``: a letter dropped, two neighbours swapped, a letter doubled."""
+    inner = range(1, len(word) - 1)
+    return ({word[:i] + word[i + 1:] for i in inner}
+            | {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in inner}
+            | {word[:i] + word[i] + word[i:] for i in inner}) - {word}
+
+
+@pytest.mark.parametrize("name", CLOSED_SETS)
+def test_misspelt_labels_on_every_label_set(name: str) -> None:
+    """A typo of a label reads as the label unless it is a real word or as near another label's form
+    (checked by brute force over all forms, independently of the parser's index)."""
+    from lmms_emotion.near_words import NEAR_MISS_WORDS
+
+    label_set = get_label_set(name)
+    forms = {f: lab for f, lab in label_set.surface_forms().items() if f.isalpha()}
+    read_back = 0
+    for label in label_set.labels:
+        if not label.isalpha() or len(label) < 5:
+            continue
+        for typo in sorted(_variants(label))[:6]:
+            if typo in NEAR_MISS_WORDS or typo in forms:
+                assert parse_answer(typo, name) == (forms.get(typo) or U), typo
+                continue
+            near = {f: edit_distance(typo, f) for f in forms if edit_distance(typo, f) <= spelling_tolerance(len(f))}
+            closest = {forms[f] for f, d in near.items() if d == min(near.values())} if near else set()
+            expected = closest.pop() if len(typo) >= 5 and len(closest) == 1 else U
+            assert parse_answer(typo, name) == expected, (typo, expected)
+            read_back += expected == label
+    assert read_back >= min(3, len(label_set)), name
+
+
+def test_docs_list_every_cue() -> None:
+    """docs/scoring.md names every plain cue the parser uses (regular-expression cues are paraphrased there)."""
+    from pathlib import Path
+
+    from lmms_emotion import answers
+
+    doc = " ".join((Path(__file__).resolve().parents[1] / "docs" / "scoring.md").read_text().split())
+    for name in ("COMMITMENT_CUES", "SECONDARY_CUES", "EQUAL_WEIGHT_CUES", "HEDGE_CUES", "LEAD_INS"):
+        plain = [cue for cue in getattr(answers, name) if not set(cue) & set("[(\\?")]
+        missing = [cue for cue in plain if f"`{cue}`" not in doc]
+        assert not missing, f"docs/scoring.md does not list {name} {missing}"
+    for key in answers.FALSE_POSITIVE_CONTEXTS:
+        assert f"`{key}`" in doc, key
