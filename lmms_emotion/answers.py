@@ -690,11 +690,12 @@ _HYPOTHETICAL = re.compile(r"\b(?:whether|if)\b")
 HEDGE_CUES = (
     "matter of taste", "matter of opinion", "matter of perspective", "matter of interpretation",
     "subjective", "open to interpretation", "up for debate", "debatable", "up to the viewer",
-    "up to the reader", "eye of the beholder", "either way", "hard to say", "hard to tell",
+    "up to the reader", "eye of the beholder", "go either way", "hard to say", "hard to tell",
     "difficult to say", "difficult to tell", "impossible to say", "impossible to tell", "can't say for sure",
     "cannot say for sure", "it depends", r"depends (?:on|upon) (?:who|whom|the viewer|the reader|the audience|"
-    r"your|one's|personal|individual|how|taste|perspective|interpretation)", "ambiguous", "borderline",
-    "unclear whether", "not sure", "unsure", "no clear answer", "could be read", "can be read",
+    r"your|one's|personal|individual|how|taste|perspective|interpretation)",
+    r"(?:is|it's|remains|seems|looks|rather|quite|too|somewhat) ambiguous", "ambiguous whether", "borderline",
+    "unclear whether", "not sure", "unsure", "no clear answer", "could be read",
     r"some\b[^.!?;]{0,80}?\bothers", "others might", "others may", "others could", "others would",
 )
 _HEDGE = re.compile(rf"\b(?:{'|'.join(HEDGE_CUES)})\b")

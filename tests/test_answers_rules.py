@@ -60,6 +60,10 @@ RULE_CASES: list[tuple[str, str, str, str, str]] = [
     ("hedge", "yes_no", "sarcasm", "Sarcasm is clearly present: the 'great job' follows a disaster.", "yes"),
     ("hedge", "yes_no", "hate", "No. Some may dislike the joke, but it attacks no one.", "no"),
     ("hedge", "yes_no", "sarcasm", "Irony is evident in the caption.", "yes"),
+    ("hedge", "yes_no", "sarcasm", "Either way, it is sarcastic.", "yes"),  # "either way" = regardless
+    ("hedge", "yes_no", "humor", "The meme plays on an ambiguous word to make a pun.", "yes"),
+    ("hedge", "yes_no", "hate", "I'm not sure why anyone would find this offensive; it is harmless.", "no"),
+    ("hedge", "yes_no", "humor", "The humour lies in the pun on 'bark'.", "yes"),
     # --- a committed yes/no after a short lead-in --------------------------------------------------
     ("lead_in", "yes_no", "-", "Honestly, yes: the caption mocks the weather report.", "yes"),
     ("lead_in", "yes_no", "-", "Ha, yes - the joke is the pun.", "yes"),
