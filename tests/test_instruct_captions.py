@@ -9,6 +9,7 @@ import pytest
 
 from lmms_emotion.cli import main
 from lmms_emotion.instruct.captions import CaptionError, caption_images, read_captions
+from lmms_emotion.jsonl import read_jsonl
 from lmms_emotion.records import read_records, write_records
 
 
@@ -64,6 +65,7 @@ def test_caption_images_resumes_and_reuses_by_content(tmp_path):
     assert other.captioned == 1  # the cache is per model
 
 
+@pytest.mark.e2e
 def test_generate_captions_with_a_tiny_blip2(tiny_blip2_dir, emoset_root, tmp_path, capsys):
     """The real transformers path: AutoProcessor + AutoModelForImageTextToText, batched, from a saved folder."""
     records = read_records(emoset_root / "emoset" / "train.jsonl")[:5]
@@ -76,7 +78,7 @@ def test_generate_captions_with_a_tiny_blip2(tiny_blip2_dir, emoset_root, tmp_pa
     assert main(args) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["captioned"] == 5 and report["failed"] == 0
-    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    rows = read_jsonl(out)
     assert [r["image"] for r in rows] == [r.media[0].path for r in records]
     assert all(isinstance(r["caption"], str) and r["caption"] and len(r["sha256"]) == 64 for r in rows)
     assert all(r["model"] == str(tiny_blip2_dir) for r in rows)

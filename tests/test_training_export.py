@@ -1,18 +1,34 @@
-"""``lmms-emotion export-training``: built records -> LLaVA-style conversations JSON."""
+"""``lmms-emotion export-training``: built records -> LLaVA-style conversations JSON (CLI run in process)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from pathlib import Path
 
-from tests.fixtures_data import run_cli
-from tests.fixtures_emobench import read_jsonl
+from lmms_emotion.cli import main
+from lmms_emotion.jsonl import read_jsonl
 
 
-def test_emobench_train_split_exports_with_the_evaluation_prompts(emobench_root, tmp_path):
+@dataclass
+class _Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _export(args: list[str], data_root: Path, capsys) -> _Run:
+    """``lmms-emotion export-training ARGS --data-root DATA_ROOT`` in this process."""
+    code = main(["export-training", *args, "--data-root", str(data_root)])
+    out, err = capsys.readouterr()
+    return _Run(code, out, err)
+
+
+def test_emobench_train_split_exports_with_the_evaluation_prompts(emobench_root, tmp_path, capsys):
     from lmms_emotion import task_utils
 
     out = tmp_path / "llava.json"
-    proc = run_cli(["lmms-emotion", "export-training", "emobench", "--out", str(out)], data_root=emobench_root)
+    proc = _export(["emobench", "--out", str(out)], emobench_root, capsys)
     assert proc.returncode == 0, proc.stderr
     media_root = emobench_root / "emobench" / "media"
     assert f"relative to {media_root}" in proc.stdout
@@ -40,10 +56,10 @@ def test_emobench_train_split_exports_with_the_evaluation_prompts(emobench_root,
     assert meta["paths"] == "relative to media_root" and meta["per_task"]["sarcasm/video"] > 0
 
 
-def test_any_built_split_exports_with_absolute_paths_and_the_emovit_style(emobench_root, tmp_path):
+def test_any_built_split_exports_with_absolute_paths_and_the_emovit_style(emobench_root, tmp_path, capsys):
     out = tmp_path / "emoset_test.json"
-    proc = run_cli(["lmms-emotion", "export-training", "emoset", "--split", "test", "--prompt-style", "emovit",
-                    "--absolute-paths", "--out", str(out)], data_root=emobench_root)
+    proc = _export(["emoset", "--split", "test", "--prompt-style", "emovit", "--absolute-paths", "--out", str(out)],
+                   emobench_root, capsys)
     assert proc.returncode == 0, proc.stderr
     entries = json.loads(out.read_text())
     assert len(entries) == len(read_jsonl(emobench_root / "emoset" / "test.jsonl"))
@@ -54,10 +70,10 @@ def test_any_built_split_exports_with_absolute_paths_and_the_emovit_style(emoben
         assert question.startswith("<image>\n") and question == question.lower() and "." not in question
 
 
-def test_missing_split_and_missing_media_fail_with_the_file_and_line(emobench_root, tmp_path):
+def test_missing_split_and_missing_media_fail_with_the_file_and_line(emobench_root, tmp_path, capsys):
     import shutil
 
-    proc = run_cli(["lmms-emotion", "export-training", "emobench", "--split", "val"], data_root=emobench_root)
+    proc = _export(["emobench", "--split", "val"], emobench_root, capsys)
     assert proc.returncode == 2 and "val.jsonl does not exist" in proc.stderr
     root = tmp_path / "root"
     shutil.copytree(emobench_root / "mmsd2", root / "mmsd2", symlinks=True)
@@ -65,7 +81,7 @@ def test_missing_split_and_missing_media_fail_with_the_file_and_line(emobench_ro
     shutil.copytree(emobench_root / "mmsd2" / "media", root / "mmsd2" / "media")
     records = read_jsonl(root / "mmsd2" / "train.jsonl")
     (root / "mmsd2" / "media" / records[2]["media"][0]["path"]).unlink()
-    proc = run_cli(["lmms-emotion", "export-training", "mmsd2"], data_root=root)
+    proc = _export(["mmsd2"], root, capsys)
     assert proc.returncode == 2
     assert f"train.jsonl line 3 (record {records[2]['id']})" in proc.stderr
     assert not (root / "mmsd2" / "llava_train.json").exists()
