@@ -318,6 +318,46 @@ def process_results(doc: Mapping[str, Any], results: list) -> dict[str, Any]:
     return score_response(doc, str(response))
 
 
+def utf8_safe(value: Any) -> Any:
+    """``value`` with every string made encodable as UTF-8 (lone surrogates become U+FFFD), lists kept."""
+    if isinstance(value, str):
+        if not _has_surrogate(value):
+            return value
+        return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in value)
+    if isinstance(value, list):
+        return [utf8_safe(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(utf8_safe(item) for item in value)
+    return value
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+class UTF8SafeReplies:
+    """lmms-eval filter (first step of every task's ``filter_list``): replies safe to write as UTF-8.
+
+    A model (or an API) can return text holding lone surrogates; Python scores it, but
+    lmms-eval's sample writer (``json.dumps(..., ensure_ascii=False)`` into a UTF-8 file)
+    then fails and leaves the samples file empty. lmms-eval logs a sample's ``resps`` from
+    the *filtered* replies (``raw_filtered_resps``), so a filter is the one channel that
+    reaches every model wrapper, ours and lmms-eval's own. Duck-typed (``apply``) so this
+    module need not import lmms-eval.
+    """
+
+    def __init__(self, **_kwargs: Any) -> None:
+        pass
+
+    def apply(self, resps: list, docs: list) -> list:
+        """Each instance's reply list with lone surrogates replaced by U+FFFD."""
+        return [utf8_safe(replies) for replies in resps]
+
+
 def _labels_of(items: list[Mapping[str, Any]]) -> list[str]:
     from lmms_emotion.taxonomy import get_label_set
 

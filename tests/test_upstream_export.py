@@ -178,7 +178,7 @@ def test_push_data_names_the_build_command_for_missing_data(tmp_path, clips_fold
     proc = run_cli(["lmms-emotion", "push-data", "--hf-org", ORG, "--dry-run", "--folder", str(clips_folder),
                     "--data-root", str(tmp_path / "empty")])
     assert proc.returncode == 2
-    assert "zzclips' test split has not been built" in proc.stderr and "lmms-emotion build-data zzclips" in proc.stderr
+    assert "zzclips' test split is not built" in proc.stderr and "lmms-emotion build-data zzclips" in proc.stderr
 
 
 def test_a_row_with_two_images_is_refused():
@@ -304,6 +304,7 @@ print("RESULT " + json.dumps({
 """
 
 
+@pytest.mark.e2e
 def test_exported_folders_run_in_lmms_eval_without_lmms_emotion(local_export, tmp_path):
     tasks = tmp_path / "lmms_eval_tasks"
     for name in ("emovit", "zzclips"):

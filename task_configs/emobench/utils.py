@@ -1,6 +1,7 @@
 """Task hooks for the emobench_* tasks; the logic lives once in lmms_emotion.task_utils."""
 
 from lmms_emotion.task_utils import (  # noqa: F401
+    UTF8SafeReplies,
     aggregate_macro_f1_tagged,
     aggregate_per_class_acc,
     aggregate_score,
