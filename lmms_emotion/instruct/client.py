@@ -373,6 +373,7 @@ class ChatClient:
             self._reserved -= worst_case
 
     def _reserve_or_stop(self, worst_case: float) -> None:
+        """Reserve a request's worst-case cost, or stop (no library keeps a spending budget for us)."""
         if self.stop_reason is not None and self.stop_reason.startswith("max_cost"):
             raise BudgetExceeded(self.stop_reason)
         limit = self.config.max_cost

@@ -7,6 +7,10 @@ is repaid; later callers see the debt and queue behind it, so waiting is fair an
 no request is ever refused. Token costs are estimates (prompt estimate plus
 ``max_tokens``, as providers count them); :meth:`RateLimiter.settle` corrects the
 bucket with the usage a reply reports.
+
+Hand-written on purpose: the openai SDK has no client-side limits, and asyncio limiters
+such as ``aiolimiter`` refuse a single cost above the bucket's capacity and cannot take
+back an overestimate, both of which token-per-minute limits need.
 """
 
 from __future__ import annotations
