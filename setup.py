@@ -29,7 +29,8 @@ extras = {
     "train": ["peft>=0.13", "tensorboard>=2.14"],
     "generate": ["tiktoken>=0.7"],  # exact token counts for --dry-run estimates (else chars/4)
     "report": ["matplotlib>=3.7"],
-    "test": ["pytest>=8", "pytest-timeout>=2.3", "matplotlib>=3.7", "peft>=0.13", "tensorboard>=2.14"],
+    "test": ["pytest>=8", "pytest-timeout>=2.3", "matplotlib>=3.7", "peft>=0.13", "tensorboard>=2.14",
+             "pyspellchecker>=0.8"],  # the English word list behind lmms_emotion/near_words.py (tests only)
 }
 extras["all"] = sorted({req for reqs in extras.values() for req in reqs})
 
@@ -55,12 +56,18 @@ setup(
     include_package_data=False,
     install_requires=[
         "lmms-eval>=0.7.3",
+        # lmms-eval 0.7.3's simple_evaluate() runs `import filelock._api` (its re-entrant lock
+        # patch); filelock 4.3 moved that private module away, so every evaluation fails with
+        # ModuleNotFoundError (4.2.12 and older work; 4.3.1 and 4.3.2 checked failing).
+        # Lift this bound once an lmms-eval release no longer imports filelock._api.
+        "filelock<4.3",
         "torch>=2.1",
         "transformers>=5.0,<6",
         "accelerate>=1.0",
         "datasets>=3.0",
         "decord>=0.6",
         "openai>=1.40",
+        "tenacity>=8.2",  # retries of the generation/judge client (lmms_emotion/instruct/client.py)
         "pyyaml>=6.0",
         "pillow>=10.0",
         "numpy>=1.24",

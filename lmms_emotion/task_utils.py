@@ -227,14 +227,52 @@ def doc_options(doc: Mapping[str, Any]) -> list[str]:
     return list(get_label_set(doc["label_set"]).labels)
 
 
-def doc_to_visual(doc: Mapping[str, Any]) -> list:
-    """Images as RGB PIL images, videos as file paths (lmms-eval's convention)."""
+VIDEO_FRAMES_KEY = "video_as_frames"
+"""``lmms_eval_specific_kwargs`` key: give this model each video as N sampled frames (images)."""
+
+
+def video_frames_setting(lmms_eval_specific_kwargs: Mapping | None) -> int | None:
+    """The number of frames to give a model in place of each video, or None (pass the video file).
+
+    Set per model in a task YAML's ``lmms_eval_specific_kwargs`` (``video_as_frames: 8``)
+    for lmms-eval wrappers that read images only (``instructblip``, ``llava_hf``); see
+    docs/models.md for the per-model table.
+    """
+    value = (lmms_eval_specific_kwargs or {}).get(VIDEO_FRAMES_KEY)
+    if value in (None, False, 0):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"lmms_eval_specific_kwargs {VIDEO_FRAMES_KEY}: expected a whole number of frames >= 1, "
+                         f"got {value!r}; fix the task YAML")
+    return value
+
+
+def videos_as_frames(visuals: list, lmms_eval_specific_kwargs: Mapping | None) -> list:
+    """Replace each video path in ``visuals`` by its sampled frames when the model's kwargs set
+    ``video_as_frames`` (:func:`video_frames_setting`); otherwise return ``visuals`` unchanged."""
+    from lmms_emotion.media import sample_video_frames
+
+    frames = video_frames_setting(lmms_eval_specific_kwargs)
+    if frames is None:
+        return visuals
+    out: list = []
+    for visual in visuals:
+        if isinstance(visual, (str, Path)):
+            out.extend(sample_video_frames(visual, frames))
+        else:
+            out.append(visual)
+    return out
+
+
+def doc_to_visual(doc: Mapping[str, Any], lmms_eval_specific_kwargs: Mapping | None = None) -> list:
+    """Images as RGB PIL images, videos as file paths (lmms-eval's convention), or as sampled
+    frames for models whose task kwargs set ``video_as_frames`` (:func:`videos_as_frames`)."""
     from lmms_emotion.media import open_image
 
     visuals: list = []
     for kind, path in zip(doc["media_types"], doc["media_paths"]):
         visuals.append(open_image(path) if kind == "image" else path)
-    return visuals
+    return videos_as_frames(visuals, lmms_eval_specific_kwargs)
 
 
 def doc_to_text(doc: Mapping[str, Any], lmms_eval_specific_kwargs: Mapping | None = None) -> str:
@@ -254,10 +292,12 @@ def _question(doc: Mapping[str, Any]) -> str:
 
 
 def doc_to_messages(doc: Mapping[str, Any], lmms_eval_specific_kwargs: Mapping | None = None) -> list[dict]:
-    """One user turn for chat models: the media items, then the question."""
+    """One user turn for chat models: the media items (videos as frames where the model's
+    kwargs set ``video_as_frames``), then the question."""
     content: list[dict] = []
-    for kind, visual in zip(doc["media_types"], doc_to_visual(doc)):
-        content.append({"type": kind, "url": visual})
+    for visual in doc_to_visual(doc, lmms_eval_specific_kwargs):
+        # doc_to_visual's convention: a path is a video, anything else (a PIL image) an image
+        content.append({"type": "video" if isinstance(visual, (str, Path)) else "image", "url": visual})
     content.append({"type": "text", "text": doc_to_text(doc, lmms_eval_specific_kwargs)})
     return [{"role": "user", "content": content}]
 
@@ -375,11 +415,41 @@ def aggregate_macro_f1(items: list[Mapping[str, Any]]) -> float:
     return macro_f1([i["gold"] for i in items], [i["pred"] for i in items], _labels_of(items))
 
 
-def aggregate_per_class_acc(items: list[Mapping[str, Any]]) -> dict[str, float | None]:
-    """Accuracy (recall) per gold class."""
+class PerClassAccuracy(dict):
+    """``{class: accuracy}`` that lmms-eval's printed results table leaves out.
+
+    lmms-eval 0.7.3's ``make_table`` prints a dict value inline, which made every row of
+    the table 538-828 characters wide, and it has no option to hide a metric; it does
+    skip any value whose ``len()`` is 0. So ``len()`` reports 0 (and ``bool()`` True)
+    while everything else reads the real dict: iteration, ``items()``, ``dict(x)``,
+    ``json.dumps`` (the results JSON keeps ``per_class_acc,none`` as an object, which
+    ``lmms-emotion compare`` reads), copying and pickling. Use ``len(dict(x))`` or
+    :attr:`num_classes` to count the classes.
+    """
+
+    def __len__(self) -> int:
+        return 0
+
+    def __bool__(self) -> bool:
+        return dict.__len__(self) > 0
+
+    @property
+    def num_classes(self) -> int:
+        """How many classes the dict holds."""
+        return dict.__len__(self)
+
+    def __repr__(self) -> str:
+        return f"PerClassAccuracy({dict.__repr__(self)})"
+
+    def __reduce__(self):
+        return (PerClassAccuracy, (dict(self.items()),))
+
+
+def aggregate_per_class_acc(items: list[Mapping[str, Any]]) -> PerClassAccuracy:
+    """Accuracy (recall) per gold class; in the results JSON, not in the printed table (:class:`PerClassAccuracy`)."""
     from lmms_emotion.metrics import per_class_accuracy
 
-    return per_class_accuracy([i["gold"] for i in items], [i["pred"] for i in items], _labels_of(items))
+    return PerClassAccuracy(per_class_accuracy([i["gold"] for i in items], [i["pred"] for i in items], _labels_of(items)))
 
 
 def aggregate_group_mean(metrics: list, sizes: list[int], weight_by_size: bool = False) -> float | None:

@@ -1,7 +1,7 @@
 """Fixtures for tiny model checkpoints and generated media files.
 
 Models are built once per session under ``session_tmp/tiny_models`` with
-:mod:`lmms_emotion.testing.tiny_models` (about a second for all three); media files are
+:mod:`lmms_emotion.testing.tiny_models` (a second or two each); media files are
 written per test into ``tmp_path`` with :mod:`lmms_emotion.testing.media_files`.
 """
 
@@ -53,6 +53,30 @@ def tiny_video_llava_dir(tiny_models_root: Path) -> Path:
     from lmms_emotion.testing.tiny_models import build_tiny_video_llava
 
     return build_tiny_video_llava(tiny_models_root / "video_llava", seed=0, num_frames=8)
+
+
+@pytest.fixture(scope="session")
+def tiny_qwen2_5_vl_dir(tiny_models_root: Path) -> Path:
+    """A saved tiny Qwen2.5-VL (model + image/video processors + ChatML template), seed 0."""
+    from lmms_emotion.testing.tiny_models import build_tiny_qwen2_5_vl
+
+    return build_tiny_qwen2_5_vl(tiny_models_root / "qwen2_5_vl", seed=0)
+
+
+@pytest.fixture(scope="session")
+def tiny_qwen3_vl_dir(tiny_models_root: Path) -> Path:
+    """A saved tiny Qwen3-VL (model + image/video processors + ChatML template), seed 0."""
+    from lmms_emotion.testing.tiny_models import build_tiny_qwen3_vl
+
+    return build_tiny_qwen3_vl(tiny_models_root / "qwen3_vl", seed=0)
+
+
+@pytest.fixture(scope="session")
+def tiny_llava_onevision_dir(tiny_models_root: Path) -> Path:
+    """A saved tiny LLaVA-OneVision (SigLIP + Qwen2, anyres processor, chat template), seed 0."""
+    from lmms_emotion.testing.tiny_models import build_tiny_llava_onevision
+
+    return build_tiny_llava_onevision(tiny_models_root / "llava_onevision", seed=0)
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ def test_task_folder_defines_eleven_tasks_and_the_groups():
     assert index["emobench_hate"].subtasks == ("emobench_hate_image",)
 
 
+@pytest.mark.e2e
 def test_dummy_runs_every_subtask_and_prints_the_six_task_mean(emobench_root, tmp_path):
     out = tmp_path / "out"
     dummy_metrics = tmp_path / "dummy_metrics.json"
@@ -116,6 +117,7 @@ def _response(sample: dict) -> str:
     return response[0] if isinstance(response, list) else response
 
 
+@pytest.mark.e2e
 def test_answer_key_scores_one_with_gold_and_zero_with_wrong_answers_on_every_task(emobench_root, tmp_path):
     from lmms_emotion.taxonomy import get_label_set
 
@@ -150,6 +152,7 @@ def test_answer_key_scores_one_with_gold_and_zero_with_wrong_answers_on_every_ta
         assert all(s["macro_f1"]["scored_by"] == "lexicon" for s in samples)
 
 
+@pytest.mark.e2e
 def test_a_task_whose_sources_are_missing_fails_with_the_commands_that_fix_it(emobench_sources_root, tmp_path):
     root = root_with_sources(emobench_sources_root, tmp_path / "partial", ("emoset",))
     build_dataset(["emobench"], root)

@@ -131,6 +131,7 @@ def _eval(root: Path, server, out: Path, cache: Path):
                    data_root=root, EMOBENCH_TEST_JUDGE_KEY=SECRET)
 
 
+@pytest.mark.e2e
 def test_eval_with_judge_reports_both_accuracies_and_replays_the_cache(emobench_root, judge_server, tmp_path):
     from lmms_emotion.task_utils import read_task_docs
 

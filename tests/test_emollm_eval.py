@@ -127,6 +127,7 @@ def single_run(emobench_root, reasoner_dir, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.e2e
 def test_emoprompt_run_logs_the_reasoning_and_the_parsed_answer(emobench_root, single_run):
     from lmms_emotion.answers import parse_answer
 
@@ -157,6 +158,7 @@ def test_emoprompt_run_logs_the_reasoning_and_the_parsed_answer(emobench_root, s
     assert results["config"]["model"] == "emollm"
 
 
+@pytest.mark.e2e
 def test_data_parallel_run_gives_the_same_answers(emobench_root, reasoner_dir, single_run, tmp_path):
     """Two CPU processes under torchrun (accelerate's MULTI_CPU): the composed model goes through DDP."""
     from tests.test_emovit_model import _torchrun

@@ -313,6 +313,7 @@ def test_loglikelihood_requests(tiny_instructblip_dir, docs):
 def test_lmms_emotion_eval_with_emovit(emoset_root, tiny_instructblip_dir, tmp_path):
     """`lmms-emotion eval --model emovit --batch_size 8`: free generation and likelihood scoring in one process,
     then the same task data-parallel over two processes."""
+@pytest.mark.e2e
     runs = {
         "generate": f"pretrained={tiny_instructblip_dir},device=cpu",
         "likelihood": f"pretrained={tiny_instructblip_dir},device=cpu,scoring=likelihood",

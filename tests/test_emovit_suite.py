@@ -59,6 +59,7 @@ def test_task_folder_defines_the_suite_and_both_groups():
     assert index["emovit_paper"].kind == "group" and set(index["emovit_paper"].subtasks) == set(PAPER_TASKS)
 
 
+@pytest.mark.e2e
 def test_dummy_runs_every_task_and_prints_the_group_table(suite_root, tmp_path):
     out = tmp_path / "out"
     proc = run_cli(["lmms-emotion", "eval", "--model", "dummy", "--model_args", "response=Fear.", "--tasks", "emovit",
@@ -79,6 +80,7 @@ def test_dummy_runs_every_task_and_prints_the_group_table(suite_root, tmp_path):
     assert re.search(r"\|EmoVIT suite, all tasks \(mean of per-task scores\)\|none\s*\|\s*\|acc\s*\|", table)
 
 
+@pytest.mark.e2e
 def test_oracle_scores_one_with_gold_and_zero_with_wrong_labels_on_every_task(suite_root, tmp_path):
     configs = [
         {"model": "emotion_oracle", "model_args": "mode=gold", "tasks": "emovit",
@@ -105,6 +107,7 @@ def test_oracle_scores_one_with_gold_and_zero_with_wrong_labels_on_every_task(su
     assert paper["groups"]["emovit_paper"]["acc,none"] == 1.0
 
 
+@pytest.mark.e2e
 def test_tiny_instructblip_runs_emovit_emoset_and_receives_the_emovit_prompt(suite_root, tiny_instructblip_dir, tmp_path):
     """lmms-eval's built-in ``instructblip`` (a real generating model) on a local tiny checkpoint."""
     out = tmp_path / "out"
@@ -128,6 +131,7 @@ def test_tiny_instructblip_runs_emovit_emoset_and_receives_the_emovit_prompt(sui
                                               "fear", "sadness")
 
 
+@pytest.mark.e2e
 def test_missing_dataset_fails_before_running_with_its_build_command(suite_root, tmp_path):
     import shutil
 

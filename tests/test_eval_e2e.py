@@ -9,6 +9,8 @@ import yaml
 
 from tests.fixtures_data import read_results, read_samples, run_cli
 
+pytestmark = pytest.mark.e2e  # every test here runs the CLIs end to end
+
 METRICS = ("acc,none", "macro_f1,none", "per_class_acc,none", "unparsed_rate,none")
 
 

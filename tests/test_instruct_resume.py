@@ -17,6 +17,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from lmms_emotion.records import read_records
 from tests.fixtures_data import BIN, cli_env
 from tests.fixtures_openai import write_captions_for
@@ -37,6 +39,7 @@ def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.e2e
 def test_kill_twice_and_resume(tmp_path, fake_openai_process):
     from lmms_emotion.cli import main as cli
     from lmms_emotion.testing.raw_emoset import write_emoset

@@ -41,13 +41,20 @@ __all__ = [
     "SPECIAL_TOKENS",
     "TINY_SIZES",
     "VICUNA_CHAT_TEMPLATE",
+    "QWEN_CHAT_TEMPLATE",
+    "QWEN_SPECIAL_TOKENS",
+    "QWEN_TINY_PIXELS",
     "build_tiny_instructblip",
     "build_tiny_llava",
+    "build_tiny_llava_onevision",
+    "build_tiny_qwen2_5_vl",
+    "build_tiny_qwen3_vl",
     "build_tiny_video_llava",
     "count_parameters",
     "tiny_corpus",
     "tiny_generation_config",
     "train_tiny_qformer_tokenizer",
+    "train_tiny_qwen_tokenizer",
     "train_tiny_tokenizer",
 ]
 
@@ -556,6 +563,235 @@ def build_tiny_video_llava(
         patch_size=TINY_SIZES["patch_size"],
         vision_feature_select_strategy="default",
         num_additional_image_tokens=1,
+        chat_template=VICUNA_CHAT_TEMPLATE,
+    )
+    out = _save(model, processor, tokenizer, out_dir)
+    return (out, model) if return_model else out
+
+
+# --- Qwen2.5-VL, Qwen3-VL, LLaVA-OneVision (the families users compare against) ----------
+
+QWEN_SPECIAL_TOKENS = {
+    "eos": "<|im_end|>",
+    "pad": "<|endoftext|>",
+    "im_start": "<|im_start|>",
+    "vision_start": "<|vision_start|>",
+    "vision_end": "<|vision_end|>",
+    "image": "<|image_pad|>",
+    "video": "<|video_pad|>",
+}
+"""The Qwen-VL control tokens, by the names Qwen's processors and configs look up."""
+
+QWEN_CHAT_TEMPLATE = (
+    "{%- for message in messages -%}"
+    "{{ '<|im_start|>' + message['role'] + '\n' }}"
+    "{%- if message['content'] is string -%}{{ message['content'] }}"
+    "{%- else -%}{%- for item in message['content'] -%}"
+    "{%- if item['type'] == 'image' -%}{{ '<|vision_start|><|image_pad|><|vision_end|>' }}"
+    "{%- elif item['type'] == 'video' -%}{{ '<|vision_start|><|video_pad|><|vision_end|>' }}"
+    "{%- elif item['type'] == 'text' -%}{{ item['text'] }}"
+    "{%- endif -%}{%- endfor -%}{%- endif -%}"
+    "{{ '<|im_end|>\n' }}"
+    "{%- endfor -%}"
+    "{%- if add_generation_prompt -%}{{ '<|im_start|>assistant\n' }}{%- endif -%}"
+)
+"""ChatML as the Qwen-VL models use it: ``<|im_start|>user\\n<|vision_start|><|image_pad|><|vision_end|>text<|im_end|>``.
+
+Written for the tiny models (not Qwen's own template): media items in content order,
+each wrapped in vision start/end tokens that the processors expand to the patch count.
+"""
+
+QWEN_TINY_PIXELS = {"min_pixels": 56 * 56, "max_pixels": 112 * 112}
+"""Pixel bounds that keep the tiny Qwen models' inputs small (4 to 16 merged patches a
+frame); pass them as ``--model_args min_pixels=3136,max_pixels=12544`` too, since
+lmms-eval's Qwen wrappers override the processor's bounds with their own defaults."""
+
+
+def train_tiny_qwen_tokenizer(out_dir: str | os.PathLike | None = None) -> PreTrainedTokenizerFast:
+    """A tiny byte-level BPE tokenizer with Qwen-VL's control tokens and :data:`QWEN_CHAT_TEMPLATE`.
+
+    The BPE is :func:`train_tiny_tokenizer`'s (same corpus), without the ``<s>`` that
+    Llama prepends (Qwen prepends nothing); ``<|im_end|>`` is eos, ``<|endoftext|>`` pad,
+    and ``<|image_pad|>``/``<|video_pad|>`` are exposed as ``image_token``/``video_token``.
+    Left padding, for batched generation.
+    """
+    from tokenizers import AddedToken, processors
+    from transformers import PreTrainedTokenizerFast
+
+    backend = _train_bpe(TINY_SIZES["vocab_size"], tiny_corpus())
+    backend.post_processor = processors.ByteLevel(trim_offsets=False)
+    backend.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in QWEN_SPECIAL_TOKENS.values()])
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=backend,
+        eos_token=QWEN_SPECIAL_TOKENS["eos"],
+        pad_token=QWEN_SPECIAL_TOKENS["pad"],
+        unk_token=None,
+        extra_special_tokens={
+            "image_token": QWEN_SPECIAL_TOKENS["image"],
+            "video_token": QWEN_SPECIAL_TOKENS["video"],
+            "vision_start_token": QWEN_SPECIAL_TOKENS["vision_start"],
+            "vision_end_token": QWEN_SPECIAL_TOKENS["vision_end"],
+        },
+        model_max_length=4 * TINY_SIZES["max_positions"],
+        padding_side="left",
+        clean_up_tokenization_spaces=False,
+    )
+    tokenizer.chat_template = QWEN_CHAT_TEMPLATE
+    if out_dir is not None:
+        tokenizer.save_pretrained(str(out_dir))
+    return tokenizer
+
+
+def _qwen_token_ids(tokenizer) -> dict[str, int]:
+    ids = {name: tokenizer.convert_tokens_to_ids(token) for name, token in QWEN_SPECIAL_TOKENS.items()}
+    return {
+        "image_token_id": ids["image"],
+        "video_token_id": ids["video"],
+        "vision_start_token_id": ids["vision_start"],
+        "vision_end_token_id": ids["vision_end"],
+    }
+
+
+def _qwen_text_kwargs(tokenizer) -> dict:
+    """Tiny Qwen decoder sizes; M-RoPE sections split the 16-wide heads' 8 frequencies over (t, h, w)."""
+    s = TINY_SIZES
+    return {
+        "vocab_size": len(tokenizer),
+        "hidden_size": s["text_hidden"],
+        "intermediate_size": 2 * s["text_hidden"],
+        "num_hidden_layers": s["text_layers"],
+        "num_attention_heads": s["text_heads"],
+        "num_key_value_heads": s["text_kv_heads"],
+        "max_position_embeddings": 4 * s["max_positions"],
+        "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 3, 3]},
+        "bos_token_id": None,
+        "eos_token_id": tokenizer.eos_token_id,
+        "pad_token_id": tokenizer.pad_token_id,
+        "tie_word_embeddings": False,
+    }
+
+
+def build_tiny_qwen2_5_vl(out_dir: str | os.PathLike, *, seed: int = 0, return_model: bool = False):
+    """Write a tiny Qwen2.5-VL (``Qwen2_5_VLForConditionalGeneration`` + ``Qwen2_5_VLProcessor``).
+
+    Vision: Qwen's window-attention ViT at width 32, 2 blocks (the second with full
+    attention), 14x14 patches, 2x2 merge, temporal patch 2. LLM: a 2-layer Qwen2 decoder
+    of width 64 with M-RoPE. Image and video processors resize to
+    :data:`QWEN_TINY_PIXELS`, so a picture costs 4 to 16 ``<|image_pad|>`` tokens.
+    Loads with lmms-eval's ``qwen2_5_vl`` wrapper (``device=cpu,device_map=cpu``).
+    """
+    from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2_5_VLProcessor
+    from transformers.models.qwen2_vl import Qwen2VLImageProcessor, Qwen2VLVideoProcessor
+
+    s = TINY_SIZES
+    tokenizer = train_tiny_qwen_tokenizer(None)
+    config = Qwen2_5_VLConfig(
+        text_config=_qwen_text_kwargs(tokenizer),
+        vision_config={
+            "depth": 2, "hidden_size": s["vision_hidden"], "intermediate_size": 2 * s["vision_hidden"],
+            "num_heads": 4, "out_hidden_size": s["text_hidden"], "patch_size": 14, "spatial_merge_size": 2,
+            "temporal_patch_size": 2, "window_size": 56, "fullatt_block_indexes": [1],
+        },
+        **_qwen_token_ids(tokenizer),
+    )
+    model = _build_seeded(Qwen2_5_VLForConditionalGeneration, config, seed)
+    sizes = {"patch_size": 14, "merge_size": 2, "temporal_patch_size": 2,
+             "size": {"shortest_edge": QWEN_TINY_PIXELS["min_pixels"], "longest_edge": QWEN_TINY_PIXELS["max_pixels"]}}
+    processor = Qwen2_5_VLProcessor(
+        image_processor=Qwen2VLImageProcessor(**sizes),
+        video_processor=Qwen2VLVideoProcessor(**sizes),
+        tokenizer=tokenizer,
+        chat_template=QWEN_CHAT_TEMPLATE,
+    )
+    out = _save(model, processor, tokenizer, out_dir)
+    return (out, model) if return_model else out
+
+
+def build_tiny_qwen3_vl(out_dir: str | os.PathLike, *, seed: int = 0, return_model: bool = False):
+    """Write a tiny Qwen3-VL (``Qwen3VLForConditionalGeneration`` + ``Qwen3VLProcessor``).
+
+    Vision: Qwen3-VL's ViT at width 32, 2 blocks, 16x16 patches, 2x2 merge, learned
+    position embeddings, DeepStack features from block 1. LLM: a 2-layer Qwen3 decoder of
+    width 64 with interleaved M-RoPE. Sized by :data:`QWEN_TINY_PIXELS` like
+    :func:`build_tiny_qwen2_5_vl`. Loads with lmms-eval's ``qwen3_vl`` wrapper.
+    """
+    from transformers import Qwen3VLConfig, Qwen3VLForConditionalGeneration, Qwen3VLProcessor
+    from transformers.models.qwen2_vl import Qwen2VLImageProcessor
+    from transformers.models.qwen3_vl import Qwen3VLVideoProcessor
+
+    s = TINY_SIZES
+    tokenizer = train_tiny_qwen_tokenizer(None)
+    text = _qwen_text_kwargs(tokenizer)
+    text["head_dim"] = s["text_hidden"] // s["text_heads"]
+    config = Qwen3VLConfig(
+        text_config=text,
+        vision_config={
+            "depth": 2, "hidden_size": s["vision_hidden"], "intermediate_size": 2 * s["vision_hidden"],
+            "num_heads": 4, "out_hidden_size": s["text_hidden"], "patch_size": 16, "spatial_merge_size": 2,
+            "temporal_patch_size": 2, "num_position_embeddings": 64, "deepstack_visual_indexes": [1],
+        },
+        **_qwen_token_ids(tokenizer),
+    )
+    model = _build_seeded(Qwen3VLForConditionalGeneration, config, seed)
+    sizes = {"patch_size": 16, "merge_size": 2, "temporal_patch_size": 2,
+             "size": {"shortest_edge": QWEN_TINY_PIXELS["min_pixels"], "longest_edge": QWEN_TINY_PIXELS["max_pixels"]}}
+    processor = Qwen3VLProcessor(
+        image_processor=Qwen2VLImageProcessor(**sizes),
+        video_processor=Qwen3VLVideoProcessor(**sizes),
+        tokenizer=tokenizer,
+        chat_template=QWEN_CHAT_TEMPLATE,
+    )
+    out = _save(model, processor, tokenizer, out_dir)
+    return (out, model) if return_model else out
+
+
+def build_tiny_llava_onevision(out_dir: str | os.PathLike, *, seed: int = 0, return_model: bool = False):
+    """Write a tiny LLaVA-OneVision (``LlavaOnevisionForConditionalGeneration`` + ``LlavaOnevisionProcessor``).
+
+    SigLIP tower (32x32 images, 8x8 patches, no CLS, width 32, 2 layers), the ``full``
+    feature strategy, anyres tiling on a 32/64-pixel grid with ``anyres_max_9``, a
+    2-layer GELU projector and a 2-layer Qwen2 decoder (the real model's LLM family).
+    One ``<image>`` expands to the base tile plus its grid tiles (16 tokens each, as the
+    processor computes); a ``<video>`` to 16 pooled tokens per frame. The Llama-style
+    tiny tokenizer and the Vicuna chat template stand in for Qwen's (token ids only
+    matter to the tiny model). Loads with lmms-eval's ``llava_hf`` wrapper.
+    """
+    from transformers import LlavaOnevisionConfig, LlavaOnevisionForConditionalGeneration, LlavaOnevisionProcessor
+    from transformers.models.llava_onevision import LlavaOnevisionImageProcessor, LlavaOnevisionVideoProcessor
+    from transformers.image_utils import OPENAI_CLIP_MEAN, OPENAI_CLIP_STD
+
+    s = TINY_SIZES
+    side = s["image_size"]
+    tokenizer = train_tiny_tokenizer(None)
+    llama = _llama_config(tokenizer).to_dict()
+    text = {key: llama[key] for key in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
+                                         "num_attention_heads", "num_key_value_heads", "max_position_embeddings",
+                                         "bos_token_id", "eos_token_id", "pad_token_id")}
+    text.update(model_type="qwen2", max_position_embeddings=4 * s["max_positions"], tie_word_embeddings=False)
+    grid = [[side, side], [side, 2 * side], [2 * side, side], [2 * side, 2 * side]]
+    vision = {"model_type": "siglip_vision_model", "hidden_size": s["vision_hidden"],
+              "intermediate_size": 2 * s["vision_hidden"], "num_hidden_layers": s["vision_layers"],
+              "num_attention_heads": 4, "image_size": side, "patch_size": s["patch_size"]}
+    config = LlavaOnevisionConfig(
+        vision_config=vision,
+        text_config=text,
+        image_token_index=tokenizer.convert_tokens_to_ids(tokenizer.image_token),
+        video_token_index=tokenizer.convert_tokens_to_ids(tokenizer.video_token),
+        vision_feature_select_strategy="full",
+        vision_feature_layer=-1,
+        image_grid_pinpoints=grid,
+        vision_aspect_ratio="anyres_max_9",
+    )
+    model = _build_seeded(LlavaOnevisionForConditionalGeneration, config, seed)
+    pixels = {"size": {"height": side, "width": side}, "image_mean": list(OPENAI_CLIP_MEAN),
+              "image_std": list(OPENAI_CLIP_STD), "do_convert_rgb": True}
+    processor = LlavaOnevisionProcessor(
+        image_processor=LlavaOnevisionImageProcessor(**pixels, image_grid_pinpoints=grid, do_pad=True),
+        video_processor=LlavaOnevisionVideoProcessor(**pixels),
+        tokenizer=tokenizer,
+        num_image_tokens=_num_patches(),
+        vision_feature_select_strategy="full",
+        vision_aspect_ratio="anyres_max_9",
         chat_template=VICUNA_CHAT_TEMPLATE,
     )
     out = _save(model, processor, tokenizer, out_dir)

@@ -23,15 +23,18 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping
 
-HUB_HOOKS = ("doc_to_visual",)
+from lmms_emotion.task_utils import video_frames_setting
+
+HUB_HOOKS = ("doc_to_visual", "videos_as_frames")
 """Hooks defined here that replace the plugin's hooks of the same name in exported task folders."""
 
 VIDEO_CACHE_DIR = ""
 """Folder under ``$HF_HOME`` that lmms-eval downloads a video task's repository into (set at export)."""
 
 
-def doc_to_visual(doc: Mapping[str, Any]) -> list:
-    """Images as RGB PIL images (from the ``image`` column), videos as local file paths."""
+def doc_to_visual(doc: Mapping[str, Any], lmms_eval_specific_kwargs: Mapping | None = None) -> list:
+    """Images as RGB PIL images (from the ``image`` column), videos as local file paths (or
+    sampled frames where the model's kwargs set ``video_as_frames``)."""
     visuals: list = []
     for kind in doc["media_types"]:
         if kind == "image":
@@ -41,7 +44,21 @@ def doc_to_visual(doc: Mapping[str, Any]) -> list:
             visuals.append(image.convert("RGB"))
         else:
             visuals.append(resolve_video(doc.get("video") or "", str(doc["id"])))
-    return visuals
+    return videos_as_frames(visuals, lmms_eval_specific_kwargs)
+
+
+def videos_as_frames(visuals: list, lmms_eval_specific_kwargs: Mapping | None) -> list:
+    """Each video path in ``visuals`` as its sampled frames (RGB arrays, decoded by lmms-eval's own
+    ``read_video``) when the model's kwargs set ``video_as_frames``; else ``visuals`` unchanged."""
+    from lmms_eval.models.model_utils.load_video import read_video
+
+    frames = video_frames_setting(lmms_eval_specific_kwargs)
+    if frames is None:
+        return visuals
+    out: list = []
+    for visual in visuals:
+        out.extend(list(read_video(visual, num_frm=frames)) if isinstance(visual, str) else [visual])
+    return out
 
 
 def resolve_video(path: str, doc_id: str = "") -> str:
