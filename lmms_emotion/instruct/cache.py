@@ -85,9 +85,7 @@ class ResponseCache:
 
     async def aput(self, key: str, entry: dict) -> None:
         """:meth:`put` in a worker thread, so the fsync does not stall the event loop."""
-        record = {"key": key, **{k: v for k, v in entry.items() if k != "key"}}
-        where = await asyncio.to_thread(self._appender.append, record)
-        self._index[key] = where
+        await asyncio.to_thread(self.put, key, entry)
 
     def close(self) -> None:
         self._appender.close()
