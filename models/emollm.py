@@ -30,6 +30,7 @@ What this module adds:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -39,9 +40,10 @@ from lmms_emotion.models.hf_base import (
     ContinuationScore,
     HFMultimodalLM,
     Sample,
-    left_pad,
+    group_scores,
+    parse_flag,
     position_ids_from_mask,
-    score_continuations,
+    shared_prefix_scores,
 )
 
 DEFAULT_PRETRAINED = "llava-hf/llava-1.5-7b-hf"
@@ -52,14 +54,12 @@ VICUNA_FALLBACK = "USER: {media}{text} ASSISTANT:"
 """The Vicuna v1 prompt LLaVA-1.5 and Video-LLaVA use, for processors saved without a chat template."""
 
 
-def _flag(value: Any) -> bool:
-    if isinstance(value, str):
-        if value.strip().lower() in ("1", "true", "yes", "on"):
-            return True
-        if value.strip().lower() in ("0", "false", "no", "off", ""):
-            return False
-        raise ValueError(f"expected true or false, got {value!r}")
-    return bool(value)
+@dataclass
+class EmoLLMInputs:
+    """The CPU-side inputs of one batch (made by :meth:`EmoLLM.preprocess`, possibly in a prefetch thread)."""
+
+    encoded: Any  # the processor's BatchFeature: left-padded ids with expanded placeholders, pixel values
+    prompts: list[str]  # each sample's rendered chat prompt (for continuation tokenisation)
 
 
 def resample_frames(frames: list, count: int) -> list:
@@ -80,7 +80,7 @@ class EmoLLM(HFMultimodalLM):
     def __init__(self, pretrained: str | None = None, emoprompt: bool | str = False,
                  emoprompt_max_new_tokens: int = EMOPROMPT_MAX_NEW_TOKENS, perspectives: str | None = None,
                  num_queries: int | None = None, base: str | None = None, **kwargs: Any) -> None:
-        self.emoprompt = _flag(emoprompt)
+        self.emoprompt = parse_flag(emoprompt)
         self.emoprompt_max_new_tokens = int(emoprompt_max_new_tokens)
         if self.emoprompt_max_new_tokens < 1:
             raise ValueError(f"emoprompt_max_new_tokens must be >= 1, got {emoprompt_max_new_tokens}")
@@ -125,6 +125,30 @@ class EmoLLM(HFMultimodalLM):
         pad = self._tokenizer.pad_token_id
         self.pad_token_id = int(pad if pad is not None else self._tokenizer.eos_token_id)
         self.is_video_model = model.kind == "video_llava"
+        self._media_costs: dict[str, int] = {}
+
+    def media_token_cost(self, kind: str) -> int:
+        """LLM positions of one image / video after the MVP (orders batches by total length)."""
+        if kind not in self._media_costs:
+            vision = self.model.base.config.vision_config
+            per_image = (int(vision.image_size) // int(vision.patch_size)) ** 2
+            mvp = self.processor.mvp_config
+            if kind == "video" and self.is_video_model:
+                cost = mvp.video_token_count(self.num_frames, per_image + 1)  # Video-LLaVA keeps each frame's CLS
+            elif kind == "video":
+                cost = self.num_frames * mvp.image_token_count(per_image)
+            else:
+                cost = mvp.image_token_count(per_image)
+            self._media_costs[kind] = int(cost)
+        return self._media_costs[kind]
+
+    def compile_modules(self) -> None:
+        """``compile=true``: compile the vision tower(s); generation uses a static cache."""
+        super().compile_modules()
+        for name in ("vision_tower", "image_tower", "video_tower"):
+            tower = getattr(self._model.base.model, name, None)
+            if tower is not None:
+                tower.compile()
 
     # ---- prompts ----
 
@@ -133,6 +157,10 @@ class EmoLLM(HFMultimodalLM):
         if self.emoprompt:
             settings["max_new_tokens"] = self.emoprompt_max_new_tokens
         return settings, until
+
+    def generation_stop_strings(self, until: Sequence[str]) -> list[str]:
+        """None with EmoPrompt: the task's stop strings apply only after the final-answer line."""
+        return [] if self.emoprompt else super().generation_stop_strings(until)
 
     def finish_text(self, text: str, until: Sequence[str]) -> str:
         if self.emoprompt:
@@ -172,6 +200,11 @@ class EmoLLM(HFMultimodalLM):
 
     def encode_prompts(self, samples: list[Sample]):
         """Processor outputs (left-padded ids with expanded placeholders, pixel values) for a batch."""
+        return self.preprocess(samples).encoded
+
+    def preprocess(self, samples: list[Sample]) -> EmoLLMInputs:
+        """Render the prompts and run the processor (CPU, prefetchable; a thread-local processor in workers)."""
+        processor = self.local(self.processor)
         prompts, images, videos = [], [], []
         for sample in samples:
             kinds, sample_images, sample_videos = self._media_items(sample)
@@ -181,67 +214,53 @@ class EmoLLM(HFMultimodalLM):
         extra = {"return_legacy_image_output": False} if self.is_video_model else {}
         if self.is_video_model:
             extra["videos"] = videos or None
-        return self.processor(text=prompts, images=images or None, padding=True, return_tensors="pt", **extra)
+        encoded = processor(text=prompts, images=images or None, padding=True, return_tensors="pt", **extra)
+        if self._device.type == "cuda":  # page-locked, so the copy to the GPU can overlap
+            encoded = type(encoded)({k: v.pin_memory() if hasattr(v, "pin_memory") else v for k, v in encoded.items()})
+        return EmoLLMInputs(encoded, prompts)
 
     # ---- inference ----
 
     @torch.no_grad()
-    def generate_batch(self, samples: list[Sample], generation: dict[str, Any]) -> list[str]:
-        inputs = self.encode_prompts(samples).to(self.device)
-        output = self.model.generate(**inputs, generation_config=self.generation_config(generation))
+    def generate_batch(self, samples: list[Sample], generation: dict[str, Any],
+                       prepared: EmoLLMInputs | None = None) -> list[str]:
+        prepared = prepared if prepared is not None else self.preprocess(samples)
+        inputs = prepared.encoded.to(self.device)
+        output = self.model.generate(**inputs, generation_config=self.generation_config(generation),
+                                     tokenizer=self._tokenizer)
         new_tokens = output[:, inputs["input_ids"].shape[1]:]
         return [text.strip() for text in self._tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
 
-    def _continuation_ids(self, prompt: str, continuation: str) -> list[int]:
+    def _continuation_ids(self, prompt: str, continuation: str, prompt_ids: list[int] | None = None) -> list[int]:
         """Ids of ``continuation`` as tokenised after ``prompt`` (lm-eval's rule), else on its own."""
-        prompt_ids = self._tokenizer(prompt)["input_ids"]
+        if prompt_ids is None:
+            prompt_ids = self._tokenizer(prompt)["input_ids"]
         whole = self._tokenizer(prompt + continuation)["input_ids"]
         if len(whole) > len(prompt_ids) and whole[:len(prompt_ids)] == prompt_ids:
             return whole[len(prompt_ids):]
         return self._tokenizer(continuation, add_special_tokens=False)["input_ids"]
 
     @torch.no_grad()
-    def score_batch(self, samples: list[Sample], continuations: list[list[str]]) -> list[list[ContinuationScore]]:
-        """Each continuation's log-probability after its sample's prompt; media encoded once per sample."""
-        model = self.model
-        inputs = self.encode_prompts(samples).to(self.device)
-        media = model.encode_media(inputs.get("pixel_values"), inputs.get("pixel_values_videos")) or {}
-        image_tokens = _stacked(media["image"].pooler_output) if "image" in media else None
-        video_tokens = media["video"].pooler_output if "video" in media else None
-        rows, targets, row_images, row_videos = [], [], [], []
-        images_seen = videos_seen = 0
-        for index, (sample, conts) in enumerate(zip(samples, continuations)):
-            kinds, _, _ = self._media_items(sample)
-            images = list(range(images_seen, images_seen + kinds.count("image")))
-            videos = list(range(videos_seen, videos_seen + kinds.count("video")))
-            images_seen, videos_seen = images_seen + len(images), videos_seen + len(videos)
-            prompt_ids = inputs["input_ids"][index][inputs["attention_mask"][index].bool()].tolist()
-            prompt = self.render_prompt(kinds, self.question(sample))
-            for continuation in conts:
-                cont_ids = self._continuation_ids(prompt, continuation)
-                rows.append(prompt_ids + cont_ids)
-                targets.append(cont_ids)
-                row_images.extend(images)
-                row_videos.extend(videos)
-        if not rows:
+    def score_batch(self, samples: list[Sample], continuations: list[list[str]],
+                    prepared: EmoLLMInputs | None = None) -> list[list[ContinuationScore]]:
+        """Each continuation's log-probability: prompt and media prefilled once per sample, labels from the cache."""
+        if not any(continuations):
             return [[] for _ in samples]
-        input_ids, attention_mask = left_pad(rows, self.pad_token_id)
-        row_media = model.media_encoder_outputs(image_tokens[row_images] if row_images else None,
-                                                video_tokens[row_videos] if row_videos else None)
-        tail = model(input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device),
-                     position_ids=position_ids_from_mask(attention_mask).to(self.device),
-                     mm_encoder_outputs=row_media, logits_to_keep=max(len(t) for t in targets) + 1,
-                     use_cache=False).logits
-        flat = score_continuations(tail, targets)
-        grouped, start = [], 0
-        for conts in continuations:
-            grouped.append(flat[start:start + len(conts)])
-            start += len(conts)
-        return grouped
-
-
-def _stacked(pooled) -> torch.Tensor:
-    return torch.stack(list(pooled)) if isinstance(pooled, (list, tuple)) else pooled
+        prepared = prepared if prepared is not None else self.preprocess(samples)
+        targets: list[list[int]] = []
+        owners: list[int] = []
+        for index, (prompt, conts) in enumerate(zip(prepared.prompts, continuations)):
+            prompt_ids = self._tokenizer(prompt)["input_ids"]
+            for continuation in conts:
+                targets.append(self._continuation_ids(prompt, continuation, prompt_ids))
+                owners.append(index)
+        model = self.model
+        inputs = prepared.encoded.to(self.device)
+        prefill = model(**inputs, position_ids=position_ids_from_mask(inputs["attention_mask"]), use_cache=True,
+                        logits_to_keep=1)
+        flat = shared_prefix_scores(model, prefill.logits[:, -1], prefill.past_key_values, inputs["attention_mask"],
+                                    targets, owners, self.pad_token_id)
+        return group_scores(flat, continuations)
 
 
 class EmoLLMChat(EmoLLM):

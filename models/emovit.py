@@ -38,6 +38,10 @@ Built on transformers' ``InstructBlipForConditionalGeneration``; the lmms-eval p
   per-frame query outputs are concatenated (``num_frames x 32`` embeddings), as LAVIS's
   video branch does. Several images in one doc are treated the same way.
 
+* **Likelihood scoring** prefills ``[queries][bos + instruction]`` once per sample with the
+  KV cache and scores every candidate label from it
+  (:func:`~lmms_emotion.models.hf_base.shared_prefix_scores`).
+
 Generation defaults are EmoVIT's release settings (greedy, one beam, repetition penalty
 5.0, up to 256 new tokens, at least 1); a task's ``generation_kwargs`` override them, and
 so do model args (``repetition_penalty=1.0``).
@@ -45,6 +49,7 @@ so do model args (``repetition_penalty=1.0``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -55,9 +60,10 @@ from lmms_emotion.models.hf_base import (
     HFMultimodalLM,
     Sample,
     embeds_only_processors,
+    group_scores,
     left_pad,
     position_ids_from_mask,
-    score_continuations,
+    shared_prefix_scores,
 )
 
 EMOVIT_GENERATION: dict[str, Any] = {
@@ -73,6 +79,17 @@ count new tokens only, since LAVIS generates from embeddings)."""
 
 DEFAULT_PRETRAINED = "Salesforce/instructblip-vicuna-7b"
 MAX_TXT_LEN = 128
+
+
+@dataclass
+class EmoVITInputs:
+    """The CPU-side inputs of one batch (made by :meth:`EmoVIT.preprocess`, possibly in a prefetch thread)."""
+
+    pixel_values: torch.Tensor | None
+    frame_counts: list[int]
+    qformer_ids: torch.Tensor | None
+    qformer_mask: torch.Tensor | None
+    text_ids: list[list[int]]
 
 
 class EmoVIT(HFMultimodalLM):
@@ -130,11 +147,21 @@ class EmoVIT(HFMultimodalLM):
         pad = self._tokenizer.pad_token_id
         self.pad_token_id = int(pad if pad is not None else self._tokenizer.eos_token_id)
 
+    def media_token_cost(self, kind: str) -> int:
+        """32 query outputs per image (the Q-Former's), ``num_frames`` times that per video."""
+        return self.num_query_tokens * (self.num_frames if kind == "video" else 1)
+
+    def compile_modules(self) -> None:
+        """``compile=true``: compile the ViT and the Q-Former; generation uses a static cache."""
+        super().compile_modules()
+        self._model.vision_model.compile()
+        self._model.qformer.compile()
+
     # ---- encoding ----
 
-    def _text_ids(self, text: str) -> list[int]:
+    def _text_ids(self, text: str, tokenizer: Any = None) -> list[int]:
         """LLM token ids of prompt text: the tokenizer's bos, then the text; never an image placeholder."""
-        ids = self._tokenizer(text, add_special_tokens=True)["input_ids"]
+        ids = (tokenizer or self._tokenizer)(text, add_special_tokens=True)["input_ids"]
         return [i for i in ids if i != self.image_token_id]
 
     def _continuation_ids(self, context: str, continuation: str, context_ids: list[int]) -> list[int]:
@@ -145,27 +172,40 @@ class EmoVIT(HFMultimodalLM):
         ids = self._tokenizer(continuation, add_special_tokens=False)["input_ids"]
         return [i for i in ids if i != self.image_token_id]
 
+    def preprocess(self, samples: list[Sample]) -> EmoVITInputs:
+        """Pixel values of every frame, the Q-Former's instruction ids, the LLM's prompt ids (CPU, prefetchable)."""
+        processor = self.local(self.processor)
+        counts = [len(s.frames) for s in samples]
+        frames = [frame for s in samples for frame in s.frames]
+        pixel_values = qformer_ids = qformer_mask = None
+        if frames:
+            pixel_values = processor.image_processor(frames, return_tensors="pt")["pixel_values"]
+            qformer = processor.qformer_tokenizer([s.context for s in samples], padding="longest", truncation=True,
+                                                  max_length=self.max_txt_len, return_tensors="pt")
+            qformer_ids, qformer_mask = qformer["input_ids"], qformer["attention_mask"]
+            if self._device.type == "cuda":  # page-locked, so the copy to the GPU can overlap
+                pixel_values = pixel_values.pin_memory()
+        text_ids = [self._text_ids(s.context, processor.tokenizer) for s in samples]
+        return EmoVITInputs(pixel_values, counts, qformer_ids, qformer_mask, text_ids)
+
     @torch.no_grad()
-    def encode_media(self, samples: list[Sample]) -> list[torch.Tensor | None]:
+    def encode_media(self, samples: list[Sample], prepared: EmoVITInputs | None = None) -> list[torch.Tensor | None]:
         """Per sample, the projected query outputs of all its frames: ``(frames * num_query_tokens, llm_width)``.
 
         All frames of the batch go through the ViT and Q-Former together; each frame is
         paired with its sample's instruction for the Q-Former.
         """
-        model = self.model
-        counts = [len(s.frames) for s in samples]
-        if not any(counts):
+        prepared = prepared if prepared is not None else self.preprocess(samples)
+        counts = prepared.frame_counts
+        if prepared.pixel_values is None:
             return [None] * len(samples)
-        frames = [frame for s in samples for frame in s.frames]
-        pixel_values = self.processor.image_processor(frames, return_tensors="pt")["pixel_values"]
-        qformer = self.qformer_tokenizer([s.context for s in samples], padding="longest", truncation=True,
-                                         max_length=self.max_txt_len, return_tensors="pt")
+        model = self.model
         per_frame = torch.repeat_interleave(torch.arange(len(samples)), torch.tensor(counts))
         patch = model.vision_model.embeddings.patch_embedding.weight
         features = model.get_image_features(
-            pixel_values.to(patch.device, patch.dtype),
-            qformer_input_ids=qformer["input_ids"][per_frame].to(patch.device),
-            qformer_attention_mask=qformer["attention_mask"][per_frame].to(patch.device),
+            prepared.pixel_values.to(patch.device, patch.dtype, non_blocking=True),
+            qformer_input_ids=prepared.qformer_ids[per_frame].to(patch.device),
+            qformer_attention_mask=prepared.qformer_mask[per_frame].to(patch.device),
             return_dict=True,
         ).pooler_output
         out: list[torch.Tensor | None] = []
@@ -201,52 +241,53 @@ class EmoVIT(HFMultimodalLM):
             embeds = embeds.masked_scatter(placeholder, stacked)
         return embeds, attention_mask, input_ids
 
+    def _prompts(self, samples: list[Sample], prepared: EmoVITInputs | None
+                 ) -> tuple[EmoVITInputs, torch.Tensor, torch.Tensor]:
+        prepared = prepared if prepared is not None else self.preprocess(samples)
+        media = self.encode_media(samples, prepared)
+        embeds, attention_mask, _ = self.assemble(list(enumerate(prepared.text_ids)), media)
+        return prepared, embeds, attention_mask
+
     # ---- inference ----
 
     @torch.no_grad()
-    def generate_batch(self, samples: list[Sample], generation: dict[str, Any]) -> list[str]:
-        media = self.encode_media(samples)
-        embeds, attention_mask, _ = self.assemble([(i, self._text_ids(s.context)) for i, s in enumerate(samples)], media)
+    def generate_batch(self, samples: list[Sample], generation: dict[str, Any],
+                       prepared: EmoVITInputs | None = None) -> list[str]:
+        _, embeds, attention_mask = self._prompts(samples, prepared)
         settings, processors = embeds_only_processors(generation)
         output = self.model.language_model.generate(
             inputs_embeds=embeds, attention_mask=attention_mask, generation_config=self.generation_config(settings),
-            logits_processor=processors)
+            logits_processor=processors, tokenizer=self._tokenizer)
         return [text.strip() for text in self._tokenizer.batch_decode(output, skip_special_tokens=True)]
 
     @torch.no_grad()
     def prompt_logits(self, samples: list[Sample]) -> list[torch.Tensor]:
         """Per sample, the LLM logits at each of its real (unpadded) positions: ``(length, vocab)``."""
-        media = self.encode_media(samples)
-        embeds, attention_mask, _ = self.assemble([(i, self._text_ids(s.context)) for i, s in enumerate(samples)], media)
+        _, embeds, attention_mask = self._prompts(samples, None)
         logits = self.model.language_model(inputs_embeds=embeds, attention_mask=attention_mask,
                                            position_ids=position_ids_from_mask(attention_mask), use_cache=False).logits
         return [row[mask.bool()] for row, mask in zip(logits, attention_mask)]
 
     @torch.no_grad()
-    def score_batch(self, samples: list[Sample], continuations: list[list[str]]) -> list[list[ContinuationScore]]:
-        media = self.encode_media(samples)
-        rows: list[tuple[int, list[int]]] = []
-        targets: list[list[int]] = []
-        for index, (sample, conts) in enumerate(zip(samples, continuations)):
-            context_ids = self._text_ids(sample.context)
-            for continuation in conts:
-                cont_ids = self._continuation_ids(sample.context, continuation, context_ids)
-                rows.append((index, context_ids + cont_ids))
-                targets.append(cont_ids)
-        if not rows:
+    def score_batch(self, samples: list[Sample], continuations: list[list[str]],
+                    prepared: EmoVITInputs | None = None) -> list[list[ContinuationScore]]:
+        """Each continuation's log-probability: prompt and media prefilled once per sample, labels from the cache."""
+        if not any(continuations):
             return [[] for _ in samples]
-        embeds, attention_mask, _ = self.assemble(rows, media)
-        keep = max(len(t) for t in targets) + 1
-        tail = self.model.language_model(inputs_embeds=embeds, attention_mask=attention_mask,
-                                         position_ids=position_ids_from_mask(attention_mask),
-                                         logits_to_keep=keep, use_cache=False).logits
-        flat = score_continuations(tail, targets)
-        grouped: list[list[ContinuationScore]] = []
-        start = 0
-        for conts in continuations:
-            grouped.append(flat[start:start + len(conts)])
-            start += len(conts)
-        return grouped
+        prepared, embeds, attention_mask = self._prompts(samples, prepared)
+        targets: list[list[int]] = []
+        owners: list[int] = []
+        for index, (sample, conts) in enumerate(zip(samples, continuations)):
+            context_ids = prepared.text_ids[index]
+            for continuation in conts:
+                targets.append(self._continuation_ids(sample.context, continuation, context_ids))
+                owners.append(index)
+        language_model = self.model.language_model
+        prefill = language_model(inputs_embeds=embeds, attention_mask=attention_mask,
+                                 position_ids=position_ids_from_mask(attention_mask), use_cache=True, logits_to_keep=1)
+        flat = shared_prefix_scores(language_model, prefill.logits[:, -1], prefill.past_key_values, attention_mask,
+                                    targets, owners, self.pad_token_id)
+        return group_scores(flat, continuations)
 
 
 class EmoVITChat(EmoVIT):

@@ -6,10 +6,12 @@ what is specific to its architecture:
 ``load_model(pretrained, dtype, device_map)``
     load weights and processor; set ``self._model``, ``self._tokenizer`` (and whatever
     else it needs).
-``generate_batch(samples, generation) -> list[str]``
+``preprocess(samples) -> prepared`` (optional)
+    the CPU part of a batch (pixel values, token ids); runs in a prefetch thread.
+``generate_batch(samples, generation, prepared=None) -> list[str]``
     greedy/sampled generation for one batch of :class:`Sample` (prompt text plus decoded
     visuals); return only the new text.
-``score_batch(samples, continuations) -> list[list[ContinuationScore]]``
+``score_batch(samples, continuations, prepared=None) -> list[list[ContinuationScore]]``
     log-likelihood of each candidate continuation given each sample's media and prompt.
 
 Everything else lives here, once: constructor arguments (``pretrained``, ``device``,
@@ -18,9 +20,31 @@ Everything else lives here, once: constructor arguments (``pretrained``, ``devic
 multi-GPU data parallel through accelerate, unpacking of simple and chat requests
 (lmms-eval 0.7.3 argument layouts), fetching docs from ``self.task_dict``, turning visuals
 into PIL frames (images as is, videos through :func:`lmms_emotion.media.sample_video_frames`),
-batching with ``lmms_eval.utils.Collator`` (grouped by generation kwargs, longest prompt
-first), merging generation kwargs over the model's defaults, cutting at ``until`` stop
-strings, progress bars, and the likelihood-scoring route for closed-set tasks.
+batching with ``lmms_eval.utils.Collator`` (grouped by generation kwargs, longest request
+first, counting media tokens as well as text tokens), merging generation kwargs over the
+model's defaults, ``until`` stop strings (passed to ``generate`` so a batch stops decoding
+once every row has produced one, and cut again afterwards), progress bars, and the
+likelihood-scoring route for closed-set tasks.
+
+Throughput machinery (also here, once):
+
+* **Prefetching.** Decoding a batch's media and running the CPU preprocessing (the
+  subclass's :meth:`HFMultimodalLM.preprocess`: image processor, tokenisers) happen in a
+  small thread pool (``prefetch=N`` threads, default 2; ``prefetch=0`` runs everything
+  serially in the calling thread) for the next batches while the model runs the current
+  one. Worker threads use their own copies of the processor (``thread_local_copy``):
+  Hugging Face fast tokenisers are not safe to call from several threads at once.
+* **Shared-prefix likelihood** (:func:`shared_prefix_scores`): the prompt and media are
+  prefilled once per sample with the KV cache; every candidate continuation is then scored
+  from that cache in one batched pass (``LLM positions = prompt + label tokens`` instead
+  of ``labels x (prompt + label)``).
+* ``batch_size=auto``: the largest batch that fits, found once on the first (longest)
+  request (halving on out-of-memory, detected with accelerate's memory utilities),
+  starting from ``max_batch_size`` (default 64); on a CPU there is no out-of-memory
+  signal, so ``auto`` means ``max_batch_size`` (default 8) there.
+* ``compile=true`` (opt-in): ``torch.compile`` on the vision tower and a static KV cache
+  for generation (transformers then compiles the decoding step). Outputs may differ from
+  eager mode by floating-point noise.
 
 Likelihood scoring (``scoring=likelihood``): instead of parsing free text, every candidate
 label of a closed-set doc (:func:`lmms_emotion.task_utils.doc_options`) is scored as a
@@ -31,8 +55,12 @@ task's parser then maps exactly. ``loglikelihood`` requests (lmms-eval's own
 
 from __future__ import annotations
 
+import copy
 import os
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -53,6 +81,11 @@ GENERATION_KEYS = (
 )
 """Generation settings a task's ``generation_kwargs`` or the model args may set (others are ignored)."""
 
+AUTO_BATCH_SIZE = 0
+"""What :func:`parse_batch_size` returns for ``batch_size=auto`` (resolved on the first batch)."""
+PREFETCH_THREAD_PREFIX = "lmms-emotion-prefetch"
+DEFAULT_AUTO_START = {"cuda": 64, "cpu": 8}
+
 _DTYPES = {
     "float32": torch.float32, "fp32": torch.float32, "float": torch.float32,
     "float16": torch.float16, "fp16": torch.float16, "half": torch.float16,
@@ -64,16 +97,30 @@ _DTYPES = {
 
 
 def parse_batch_size(value: int | str | None) -> int:
-    """``batch_size`` as an int >= 1 (lmms-eval passes ``--batch_size 8`` as the string ``"8"``)."""
+    """``batch_size`` as an int >= 1, or :data:`AUTO_BATCH_SIZE` for ``auto`` (lmms-eval passes strings)."""
     if value is None:
         return 1
+    text = str(value).strip().lower()
+    if text == "auto" or text.startswith("auto:"):  # lmms-eval's "auto:N" (re-tune N times) is treated as auto
+        return AUTO_BATCH_SIZE
     try:
-        size = int(str(value).strip())
+        size = int(text)
     except ValueError:
-        raise ValueError(f"batch_size must be a whole number >= 1, got {value!r} ('auto' is not supported)") from None
+        raise ValueError(f"batch_size must be a whole number >= 1 or 'auto', got {value!r}") from None
     if size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {size}")
+        raise ValueError(f"batch_size must be >= 1 or 'auto', got {size}")
     return size
+
+
+def parse_flag(value: Any) -> bool:
+    """A boolean model arg (``true``/``false``/``1``/``0``/...; lmms-eval passes strings)."""
+    if isinstance(value, str):
+        if value.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if value.strip().lower() in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(f"expected true or false, got {value!r}")
+    return bool(value)
 
 
 def resolve_device(device: str | None) -> torch.device:
@@ -187,6 +234,44 @@ def position_ids_from_mask(attention_mask: torch.Tensor) -> torch.Tensor:
     return positions.masked_fill(attention_mask == 0, 0)
 
 
+def largest_fitting_batch(start: int, run: Callable[[int], Any]) -> int:
+    """The first of ``start, start // 2, ..., 1`` for which ``run(size)`` raises no out-of-memory error.
+
+    accelerate's ``find_executable_batch_size`` shrinks by x0.9 per failure (many slow tries
+    from 64); we halve instead, with its out-of-memory test and device-cache clearing.
+    Other errors propagate; so does out-of-memory at batch 1.
+    """
+    from accelerate.utils.memory import clear_device_cache, should_reduce_batch_size
+
+    size = max(1, int(start))
+    while True:
+        try:
+            run(size)
+            return size
+        except Exception as exc:  # noqa: BLE001 - only out-of-memory errors are retried
+            if not should_reduce_batch_size(exc) or size == 1:
+                raise
+        clear_device_cache(garbage_collection=True)
+        size //= 2
+
+
+def thread_local_copy(obj: Any, store: threading.local) -> Any:
+    """``obj`` itself outside prefetch threads; inside one, that thread's own deep copy of it (made once).
+
+    Hugging Face fast tokenisers keep their padding/truncation settings in the Rust object
+    and raise "Already borrowed" when two threads use one at the same time, so each
+    prefetch thread tokenises with its own copy while the model thread keeps the original.
+    """
+    if not threading.current_thread().name.startswith(PREFETCH_THREAD_PREFIX):
+        return obj
+    copies = getattr(store, "copies", None)
+    if copies is None:
+        copies = store.copies = {}
+    if id(obj) not in copies:
+        copies[id(obj)] = (obj, copy.deepcopy(obj))  # keep obj alive so its id is not reused
+    return copies[id(obj)][1]
+
+
 @dataclass(frozen=True)
 class ContinuationScore:
     """Log-probability of one continuation, its length in tokens, and whether greedy decoding yields it."""
@@ -223,6 +308,78 @@ def score_continuations(tail_logits: torch.Tensor, targets: Sequence[Sequence[in
         greedy = bool((step.argmax(-1) == tokens).all())
         scores.append(ContinuationScore(float(picked.sum()), n, greedy))
     return scores
+
+
+@torch.no_grad()
+def shared_prefix_scores(
+    lm_forward: Callable[..., Any],
+    next_logits: torch.Tensor,
+    cache: Any,
+    prefix_mask: torch.Tensor,
+    targets: Sequence[Sequence[int]],
+    owners: Sequence[int],
+    pad_id: int,
+) -> list[ContinuationScore]:
+    """Score continuations from a prefilled prompt cache: the prompt is computed once per sample.
+
+    ``next_logits``: ``(samples, vocab)``, each sample's logits at its last prompt position
+    (they predict every continuation's first token). ``cache``: the prefill's KV cache
+    (transformers ``Cache``), prompts left-padded to ``prefix_mask``'s width. ``targets``:
+    continuation token ids, one row per candidate; ``owners``: the sample each row belongs
+    to. Rows whose continuation is longer than one token get one batched pass over their
+    tokens but the last, right-padded, on a copy of the owner's cache rows, with positions
+    continuing after the prompt's real tokens (what the full-sequence pass used). The cache
+    is consumed. Same values as scoring ``prompt + continuation`` in one pass, up to
+    floating-point noise.
+    """
+    first = torch.log_softmax(next_logits.float(), dim=-1)
+    longest = max((len(t) for t in targets), default=0)
+    rest: torch.Tensor | None = None
+    if longest > 1:
+        device = prefix_mask.device
+        width = longest - 1
+        ids = torch.full((len(targets), width), pad_id, dtype=torch.long)
+        mask = torch.zeros((len(targets), width), dtype=prefix_mask.dtype)
+        for row, target in enumerate(targets):
+            if len(target) > 1:
+                ids[row, :len(target) - 1] = torch.as_tensor(list(target[:-1]), dtype=torch.long)
+                mask[row, :len(target) - 1] = 1
+        owner = torch.as_tensor(list(owners), dtype=torch.long, device=device)
+        cache.batch_select_indices(owner)
+        attention_mask = torch.cat([prefix_mask[owner], mask.to(device)], dim=1)
+        start = prefix_mask.long().sum(-1)[owner]
+        positions = start[:, None] + torch.arange(width, device=device)[None, :]
+        logits = lm_forward(input_ids=ids.to(device), attention_mask=attention_mask, position_ids=positions,
+                            past_key_values=cache, use_cache=True).logits
+        rest = torch.log_softmax(logits.float(), dim=-1)
+    scores = []
+    for row, target in enumerate(targets):
+        n = len(target)
+        if n == 0:
+            scores.append(ContinuationScore(0.0, 0, True))
+            continue
+        head = first[owners[row]]
+        total = head[target[0]]
+        greedy = bool(head.argmax() == target[0])
+        if n > 1:
+            assert rest is not None
+            step = rest[row, :n - 1]
+            tokens = torch.as_tensor(list(target[1:]), device=step.device)
+            total = total + step.gather(-1, tokens[:, None]).sum()
+            greedy = greedy and bool((step.argmax(-1) == tokens).all())
+        scores.append(ContinuationScore(float(total), n, greedy))
+    return scores
+
+
+def group_scores(flat: Sequence[ContinuationScore], continuations: Sequence[Sequence[str]]
+                 ) -> list[list[ContinuationScore]]:
+    """Split one flat list of scores back into per-sample lists (``continuations`` gives the counts)."""
+    grouped: list[list[ContinuationScore]] = []
+    start = 0
+    for conts in continuations:
+        grouped.append(list(flat[start:start + len(conts)]))
+        start += len(conts)
+    return grouped
 
 
 # --- requests and samples --------------------------------------------------------------------------
@@ -315,7 +472,9 @@ class HFMultimodalLM(lmms):
         scoring: str = "generate",
         likelihood_norm: str = "sum",
         attn_implementation: str | None = None,
-        max_batch_size: int | None = None,  # passed by lmms-eval; fixed batches only
+        max_batch_size: int | str | None = None,
+        prefetch: int | str = 2,
+        compile: bool | str = False,  # noqa: A002 - the model arg's name (compile=true)
         **generation_overrides: Any,
     ) -> None:
         super().__init__()
@@ -323,8 +482,8 @@ class HFMultimodalLM(lmms):
         if unknown:
             raise TypeError(
                 f"{type(self).__name__}: unknown model argument(s) {', '.join(unknown)}. Accepted: pretrained, device, "
-                "dtype, device_map, batch_size, num_frames, video_backend, scoring, likelihood_norm, "
-                f"attn_implementation, {', '.join(self.extra_model_args())}, and generation settings "
+                "dtype, device_map, batch_size, max_batch_size, num_frames, video_backend, scoring, likelihood_norm, "
+                f"attn_implementation, prefetch, compile, {', '.join(self.extra_model_args())}, and generation settings "
                 f"({', '.join(GENERATION_KEYS)})")
         if scoring not in SCORING_MODES:
             raise ValueError(f"scoring must be one of {', '.join(SCORING_MODES)}, got {scoring!r}")
@@ -332,8 +491,17 @@ class HFMultimodalLM(lmms):
             raise ValueError(f"likelihood_norm must be one of {', '.join(LIKELIHOOD_NORMS)}, got {likelihood_norm!r}")
         if int(num_frames) < 1:
             raise ValueError(f"num_frames must be >= 1, got {num_frames}")
+        if int(prefetch) < 0:
+            raise ValueError(f"prefetch must be >= 0 (0: decode and preprocess in the model's thread), got {prefetch}")
         self.pretrained = str(pretrained or self.default_pretrained)
         self.batch_size_per_gpu = parse_batch_size(batch_size)
+        self.auto_batch_size = self.batch_size_per_gpu == AUTO_BATCH_SIZE
+        self.max_batch_size = parse_batch_size(max_batch_size) if max_batch_size not in (None, "") else None
+        if self.max_batch_size == AUTO_BATCH_SIZE:
+            raise ValueError("max_batch_size must be a whole number >= 1")
+        self.prefetch = int(prefetch)
+        self.compile_model = parse_flag(compile)
+        self._thread_copies = threading.local()
         self.num_frames = int(num_frames)
         self.video_backend = str(video_backend)
         self.scoring = scoring
@@ -362,6 +530,11 @@ class HFMultimodalLM(lmms):
         if self.device_map:
             self._device = self._model.get_input_embeddings().weight.device
 
+        if self.auto_batch_size:  # an upper bound until the first batch resolves it
+            self.batch_size_per_gpu = self.max_batch_size or DEFAULT_AUTO_START.get(self._device.type, 8)
+        if self.compile_model:
+            self.compile_modules()
+
         if distributed:
             self._distribute(accelerator)
         else:
@@ -377,11 +550,33 @@ class HFMultimodalLM(lmms):
     def load_model(self, pretrained: str, *, dtype: torch.dtype, device_map: Any) -> None:  # pragma: no cover
         raise NotImplementedError
 
-    def generate_batch(self, samples: list[Sample], generation: dict[str, Any]) -> list[str]:  # pragma: no cover
+    def generate_batch(self, samples: list[Sample], generation: dict[str, Any],
+                       prepared: Any = None) -> list[str]:  # pragma: no cover
         raise NotImplementedError
 
-    def score_batch(self, samples: list[Sample], continuations: list[list[str]]) -> list[list[ContinuationScore]]:  # pragma: no cover
+    def score_batch(self, samples: list[Sample], continuations: list[list[str]],
+                    prepared: Any = None) -> list[list[ContinuationScore]]:  # pragma: no cover
         raise NotImplementedError
+
+    def preprocess(self, samples: list[Sample]) -> Any:
+        """CPU-side inputs for a batch (pixel values, token ids), run in a prefetch thread; ``None`` by default.
+
+        ``generate_batch`` / ``score_batch`` receive the result as ``prepared`` (and compute
+        it themselves when called without). Use :meth:`local` for tokenisers/processors.
+        """
+        return None
+
+    def local(self, obj: Any) -> Any:
+        """``obj`` (a processor or tokeniser), or this prefetch thread's own copy of it."""
+        return thread_local_copy(obj, self._thread_copies)
+
+    def media_token_cost(self, kind: str) -> int:
+        """LLM positions one visual of ``kind`` (``image``/``video``) takes; orders batches by total length."""
+        return 1 if kind == "image" else self.num_frames
+
+    def compile_modules(self) -> None:
+        """``compile=true``: ``torch.compile`` the parts a subclass names; the base compiles nothing itself."""
+        logger.info(f"{type(self).__name__}: compile=true, static KV cache for generation")
 
     # ---- accelerate / lmms-eval properties ----
 
@@ -501,12 +696,96 @@ class HFMultimodalLM(lmms):
         bos = base.bos_token_id if base.bos_token_id is not None else self._tokenizer.bos_token_id
         return GenerationConfig(**generation, eos_token_id=eos, bos_token_id=bos, pad_token_id=self.pad_token_id)
 
+    def request_cost(self, request: _Request) -> int:
+        """Approximate LLM positions of a request: prompt tokens plus media tokens (doc ``media_types``)."""
+        text = len(self._tokenizer(str(request.context or ""), add_special_tokens=False)["input_ids"])
+        kinds: Sequence[str] = ()
+        if request.task is not None and getattr(self, "task_dict", None):
+            try:
+                doc = self._doc(request)
+            except KeyError:
+                doc = None
+            if isinstance(doc, Mapping) and isinstance(doc.get("media_types"), (list, tuple)):
+                kinds = doc["media_types"]
+        return text + sum(self.media_token_cost(str(kind)) for kind in kinds)
+
     def _batches(self, requests: list[_Request], group: bool) -> Any:
         from lmms_eval.utils import Collator
 
-        collator = Collator(requests, lambda r: (-len(r.context or ""), r.index),
+        costs = {r.index: self.request_cost(r) for r in requests}
+        collator = Collator(requests, lambda r: (-costs[r.index], r.index),
                             group_fn=lambda r: r.gen_kwargs, grouping=group)
         return collator, collator.get_batched(n=self.batch_size, batch_fn=None)
+
+    def _prepare(self, batch: Sequence[_Request]) -> tuple[list[Sample], Any]:
+        samples = [self.build_sample(r) for r in batch]
+        return samples, self.preprocess(samples)
+
+    def prefetched(self, batches: Iterable[Sequence[_Request]]
+                   ) -> Iterator[tuple[Sequence[_Request], list[Sample], Any]]:
+        """``(batch, samples, prepared)`` in order; the next ``prefetch`` batches are prepared in threads meanwhile.
+
+        With ``prefetch=0`` every batch is decoded and preprocessed in the calling thread
+        just before it runs (the serial mode benchmarks compare against).
+        """
+        if self.prefetch <= 0:
+            for batch in batches:
+                yield (batch, *self._prepare(batch))
+            return
+        pending: deque = deque()
+        with ThreadPoolExecutor(max_workers=self.prefetch, thread_name_prefix=PREFETCH_THREAD_PREFIX) as pool:
+            try:
+                for batch in batches:
+                    pending.append((batch, pool.submit(self._prepare, batch)))
+                    if len(pending) > self.prefetch:
+                        ready, future = pending.popleft()
+                        yield (ready, *future.result())
+                while pending:
+                    ready, future = pending.popleft()
+                    yield (ready, *future.result())
+            finally:
+                for _, future in pending:
+                    future.cancel()
+
+    def resolve_batch_size(self, items: list[_Request], probe: Callable[[list[Sample], Any], Any]) -> None:
+        """``batch_size=auto``: on the first call, find the largest batch of the longest request that runs.
+
+        ``probe(samples, prepared)`` runs one batch the way the real loop will (worst-case
+        length). On CUDA it halves the batch after each out-of-memory error; elsewhere the
+        start size is kept.
+        """
+        if not self.auto_batch_size or not items:
+            return
+        self.auto_batch_size = False
+        start = self.batch_size_per_gpu
+        if self._device.type != "cuda":
+            logger.info(f"{type(self).__name__}: batch_size=auto on {self._device.type} uses {start} "
+                        "(no out-of-memory signal to search with; set max_batch_size to change it)")
+            return
+        longest = max(items, key=self.request_cost)
+        sample = self.build_sample(longest)
+
+        def run(size: int) -> None:
+            samples = [sample] * size
+            probe(samples, self.preprocess(samples))
+
+        size = largest_fitting_batch(start, run)
+        self.batch_size_per_gpu = size
+        logger.info(f"{type(self).__name__}: batch_size=auto resolved to {size}")
+
+    def generation_stop_strings(self, until: Sequence[str]) -> list[str]:
+        """Stop strings handed to ``generate`` (it stops a row once one appears); the task's ``until`` by default."""
+        return [s for s in until if s]
+
+    def generation_kwargs_for(self, generation: dict[str, Any], until: Sequence[str]) -> dict[str, Any]:
+        """``generation`` plus ``stop_strings`` (and a static cache with ``compile=true``)."""
+        settings = dict(generation)
+        stops = self.generation_stop_strings(until)
+        if stops:
+            settings["stop_strings"] = stops
+        if self.compile_model:
+            settings["cache_implementation"] = "static"
+        return settings
 
     # ---- lmms-eval entry points ----
 
@@ -517,13 +796,19 @@ class HFMultimodalLM(lmms):
         items = [self._unpack(i, r, "generate") for i, r in enumerate(requests)]
         if self.scoring == "likelihood":
             return self._answer_by_likelihood(items)
+
+        def probe(samples: list[Sample], prepared: Any) -> None:  # worst case: every row decodes to the limit
+            generation, _ = self.generation_settings(items[0].gen_kwargs)
+            generation["min_new_tokens"] = generation.get("max_new_tokens", 256)
+            self.generate_batch(samples, self.generation_kwargs_for(generation, []), prepared=prepared)
+
+        self.resolve_batch_size(items, probe)
         collator, batches = self._batches(items, group=True)
         results: list[str] = []
         with tqdm(total=len(items), disable=self.rank != 0, desc=f"{type(self).__name__} generating") as bar:
-            for batch in batches:
-                samples = [self.build_sample(r) for r in batch]
+            for batch, samples, prepared in self.prefetched(batches):
                 generation, until = self.generation_settings(batch[0].gen_kwargs)
-                texts = self.generate_batch(samples, generation)
+                texts = self.generate_batch(samples, self.generation_kwargs_for(generation, until), prepared=prepared)
                 for request, text in zip(batch, texts):
                     text = self.finish_text(text, until)
                     results.append(text)
@@ -531,22 +816,31 @@ class HFMultimodalLM(lmms):
                 bar.update(len(batch))
         return collator.get_original(results)
 
-    def _answer_by_likelihood(self, items: list[_Request]) -> list[str]:
-        """Score every candidate label of each doc as the continuation; answer the best label."""
+    def _label_options(self, batch: Sequence[_Request], samples: list[Sample]) -> list[list[str]]:
         from lmms_emotion.task_utils import doc_options
 
+        options = []
+        for request, sample in zip(batch, samples):
+            if sample.doc is None or "label_set" not in sample.doc:
+                raise ValueError(f"scoring=likelihood needs a closed-set lmms-emotion task; doc {request.doc_id} "
+                                 f"of {request.task} has no label_set")
+            options.append(doc_options(sample.doc))
+        return options
+
+    def _answer_by_likelihood(self, items: list[_Request]) -> list[str]:
+        """Score every candidate label of each doc as the continuation; answer the best label."""
+
+        def probe(samples: list[Sample], prepared: Any) -> None:
+            options = self._label_options([items[0]] * len(samples), samples)
+            self.score_batch(samples, [[" " + o for o in opts] for opts in options], prepared=prepared)
+
+        self.resolve_batch_size(items, probe)
         collator, batches = self._batches(items, group=False)
         answers: list[str] = []
         with tqdm(total=len(items), disable=self.rank != 0, desc=f"{type(self).__name__} scoring labels") as bar:
-            for batch in batches:
-                samples = [self.build_sample(r) for r in batch]
-                options = []
-                for request, sample in zip(batch, samples):
-                    if sample.doc is None or "label_set" not in sample.doc:
-                        raise ValueError(f"scoring=likelihood needs a closed-set lmms-emotion task; doc {request.doc_id} "
-                                         f"of {request.task} has no label_set")
-                    options.append(doc_options(sample.doc))
-                scores = self.score_batch(samples, [[" " + o for o in opts] for opts in options])
+            for batch, samples, prepared in self.prefetched(batches):
+                options = self._label_options(batch, samples)
+                scores = self.score_batch(samples, [[" " + o for o in opts] for opts in options], prepared=prepared)
                 for request, opts, row in zip(batch, options, scores):
                     values = [s.normalised(self.likelihood_norm) for s in row]
                     best = opts[max(range(len(opts)), key=lambda i: values[i])]
@@ -559,7 +853,7 @@ class HFMultimodalLM(lmms):
         """``(sum of log-probabilities, is_greedy)`` of each request's continuation given media and context.
 
         Consecutive requests on the same doc and context (lmms-eval's ``multiple_choice``
-        emits one per choice) share one sample, so media is encoded once per doc.
+        emits one per choice) share one sample, so media and prompt are encoded once per doc.
         """
         items = [self._unpack(i, r, "loglikelihood") for i, r in enumerate(requests)]
         groups: list[list[_Request]] = []
@@ -570,19 +864,25 @@ class HFMultimodalLM(lmms):
                 groups[-1].append(item)
             else:
                 groups.append([item])
+
+        def continuations_of(chunk: Sequence[list[_Request]], samples: list[Sample]) -> list[list[str]]:
+            out = []
+            for group, sample in zip(chunk, samples):
+                out.append([str(item.continuation(sample.doc) if callable(item.continuation) else item.continuation)
+                            for item in group])
+            return out
+
+        def probe(samples: list[Sample], prepared: Any) -> None:
+            self.score_batch(samples, continuations_of([groups[0]] * len(samples), samples), prepared=prepared)
+
+        self.resolve_batch_size([g[0] for g in groups], probe)
         results: list[tuple[float, bool]] = [(0.0, False)] * len(items)
+        chunks = [groups[start:start + self.batch_size] for start in range(0, len(groups), self.batch_size)]
+        firsts = ([group[0] for group in chunk] for chunk in chunks)
         with tqdm(total=len(items), disable=self.rank != 0, desc=f"{type(self).__name__} loglikelihood") as bar:
-            for start in range(0, len(groups), self.batch_size):
-                chunk = groups[start:start + self.batch_size]
-                samples = [self.build_sample(group[0]) for group in chunk]
-                continuations = []
-                for group, sample in zip(chunk, samples):
-                    conts = []
-                    for item in group:
-                        cont = item.continuation
-                        conts.append(str(cont(sample.doc) if callable(cont) else cont))
-                    continuations.append(conts)
-                scores = self.score_batch(samples, continuations)
+            for chunk, (_, samples, prepared) in zip(chunks, self.prefetched(firsts)):
+                continuations = continuations_of(chunk, samples)
+                scores = self.score_batch(samples, continuations, prepared=prepared)
                 for group, row in zip(chunk, scores):
                     for item, score in zip(group, row):
                         results[item.index] = (score.logprob, score.is_greedy)

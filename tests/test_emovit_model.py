@@ -8,7 +8,7 @@ import yaml
 from lmms_eval.api.instance import Instance
 
 from lmms_emotion.models.emovit import EMOVIT_GENERATION, EmoVIT, EmoVITChat
-from lmms_emotion.models.hf_base import Sample, Visual, merge_generation_kwargs, parse_batch_size
+from lmms_emotion.models.hf_base import AUTO_BATCH_SIZE, Sample, Visual, merge_generation_kwargs, parse_batch_size
 from lmms_emotion.task_utils import doc_to_messages, doc_to_visual
 from tests.fixtures_data import read_results, read_samples, run_cli
 
@@ -156,8 +156,11 @@ def test_generation_defaults_and_overrides(tiny_instructblip_dir):
 
 def test_constructor_arguments(tiny_instructblip_dir):
     assert parse_batch_size("8") == 8 and parse_batch_size(2) == 2
+    assert parse_batch_size("auto") == AUTO_BATCH_SIZE
     with pytest.raises(ValueError, match="batch_size"):
-        parse_batch_size("auto")
+        parse_batch_size("eight")
+    with pytest.raises(ValueError, match="prefetch"):
+        _load(tiny_instructblip_dir, prefetch=-1)
     with pytest.raises(TypeError, match="pretraind"):
         _load(tiny_instructblip_dir, pretraind="x")
     with pytest.raises(ValueError, match="scoring"):
@@ -310,10 +313,10 @@ def test_loglikelihood_requests(tiny_instructblip_dir, docs):
 # --- end to end through lmms-eval ------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_lmms_emotion_eval_with_emovit(emoset_root, tiny_instructblip_dir, tmp_path):
     """`lmms-emotion eval --model emovit --batch_size 8`: free generation and likelihood scoring in one process,
     then the same task data-parallel over two processes."""
-@pytest.mark.e2e
     runs = {
         "generate": f"pretrained={tiny_instructblip_dir},device=cpu",
         "likelihood": f"pretrained={tiny_instructblip_dir},device=cpu,scoring=likelihood",
