@@ -278,3 +278,60 @@ def test_a_training_step_moves_only_the_mvp_and_lora(tiny_video_llava_dir, media
 
     model.set_trainable(mvp=False, lora=False, vision=True)
     assert set(model.trainable_parameters()) == {n for n, _ in model.named_parameters() if "_tower." in n}
+
+
+# --- folders written by earlier lmms-emotion versions ----------------------------------------------
+
+
+def write_legacy_emollm_folder(model: EmoLLMForConditionalGeneration, folder, processor=None):
+    """An EmoLLM folder in the first layout (lmms-emotion before the PreTrainedModel port), written as that code did.
+
+    ``emollm_config.json`` (format "emollm", version 1), ``mvp.safetensors`` (the MVP's own keys)
+    and ``adapter/`` (a peft adapter folder) when the model has LoRA.
+    """
+    from dataclasses import asdict
+
+    from safetensors.torch import save_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.detach().contiguous() for k, v in model.mvp.state_dict().items()},
+              str(folder / "mvp.safetensors"), metadata={"format": "pt"})
+    lora = None
+    if model.has_lora:
+        model.language_model.save_pretrained(str(folder / "adapter"))
+        peft_config = model.language_model.peft_config["default"]
+        lora = {"peft_type": "LORA", "r": peft_config.r, "lora_alpha": peft_config.lora_alpha,
+                "lora_dropout": peft_config.lora_dropout, "target_modules": sorted(peft_config.target_modules),
+                "bias": peft_config.bias, "use_dora": False, "use_rslora": False, "modules_to_save": None}
+    if processor is not None:
+        processor.save_pretrained(str(folder))
+    config = model.emollm_config
+    legacy = {"format": "emollm", "format_version": 1, "base": config.base, "base_class": config.base_class,
+              "mvp": config.mvp.to_dict(), "projector": asdict(config.projector), "lora": lora,
+              "adapter": "adapter" if lora else None,
+              "versions": {"lmms_emotion": "0.1.0", "transformers": "5.0.0", "torch": "2.9.0", "peft": "0.17.0"}}
+    (folder / "emollm_config.json").write_text(json.dumps(legacy, indent=2, sort_keys=True) + "\n")
+    return folder
+
+
+def test_a_folder_in_the_first_layout_still_loads(tiny_video_llava_dir, media, tmp_path):
+    model = EmoLLMForConditionalGeneration.from_base(tiny_video_llava_dir, MVPConfig(**SMALL)).eval()
+    _perturb(model.mvp)
+    model.add_lora({"r": 4, "lora_alpha": 8, "init_lora_weights": False})
+    processor = load_processor(tiny_video_llava_dir, model.emollm_config.mvp)
+    folder = write_legacy_emollm_folder(model, tmp_path / "old", processor)
+    inputs = _batch(processor, media, video_model=True)
+
+    loaded, loaded_processor = load_emollm(folder)
+    assert loaded.has_lora and loaded.emollm_config.mvp == model.emollm_config.mvp
+    assert torch.equal(loaded_processor(text=[_chat(processor, "video")], videos=[media["video"]],
+                                        return_tensors="pt")["input_ids"],
+                       processor(text=[_chat(processor, "video")], videos=[media["video"]],
+                                 return_tensors="pt")["input_ids"])
+    with torch.no_grad():
+        assert torch.equal(loaded.eval()(**inputs).logits, model(**inputs).logits)
+    # and saving it again writes the current layout, which loads to the same model
+    again = loaded.save_pretrained(tmp_path / "new")
+    with torch.no_grad():
+        assert torch.equal(EmoLLMForConditionalGeneration.from_pretrained(again).eval()(**inputs).logits,
+                           model(**inputs).logits)
