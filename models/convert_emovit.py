@@ -298,6 +298,22 @@ def _strip_wrapper_prefix(tensors: dict[str, torch.Tensor]) -> dict[str, torch.T
     return tensors
 
 
+def _load_stubbed(path: Path) -> Any:
+    """Unpickle with :class:`StubUnpickler`; any failure becomes a :class:`ConversionError`.
+
+    Nothing in the file runs (every class is a stub), but a crafted or damaged pickle can
+    still hand the few allowed torch functions arguments they reject (``TypeError``), or
+    not be a torch file at all (``RuntimeError``); either is a bad input, not a crash.
+    """
+    try:
+        return _torch_load(path, weights_only=False, pickle_module=_StubPickleModule)
+    except Exception as exc:  # noqa: BLE001 - whatever a hostile pickle provokes
+        raise ConversionError(
+            f"cannot read {path.name} as a pickled LAVIS module ({type(exc).__name__}: {exc}). The file is damaged, "
+            "not an EmoVIT/LAVIS checkpoint, or crafted; nothing in it was run. Re-download the checkpoint from "
+            "the EmoVIT release and check its sha256.") from None
+
+
 def read_checkpoint(path: str | os.PathLike, *, allow_pickle: bool = False) -> Checkpoint:
     """Read an EmoVIT/LAVIS checkpoint file into LAVIS-layout tensors.
 
@@ -317,14 +333,17 @@ def read_checkpoint(path: str | os.PathLike, *, allow_pickle: bool = False) -> C
     except pickle.UnpicklingError as exc:
         if not allow_pickle:
             raise PickleRefusedError(PICKLE_REFUSED.format(path=path.name, reason=_pickle_reason(exc))) from None
-        obj = _torch_load(path, weights_only=False, pickle_module=_StubPickleModule)
+        obj = _load_stubbed(path)
         if isinstance(obj, Stub):
             return Checkpoint(_strip_wrapper_prefix(_module_tensors(obj)), "pickled_module", root_class=obj.stub_of)
         if isinstance(obj, torch.nn.Module):  # pragma: no cover - a stock torch module cannot come through stubs
             return Checkpoint(_strip_wrapper_prefix(dict(obj.state_dict())), "pickled_module",
                               root_class=type(obj).__qualname__)
-    except (RuntimeError, OSError, EOFError) as exc:
-        raise ConversionError(f"cannot read checkpoint {path.name}: {exc}") from exc
+    except (RuntimeError, OSError, EOFError, TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:
+        # a damaged or crafted file can make even torch's safe loader call an allowed function wrongly
+        raise ConversionError(f"cannot read checkpoint {path.name}: {type(exc).__name__}: {exc}. The file is "
+                              "damaged or not an EmoVIT/LAVIS checkpoint; re-download it from the EmoVIT "
+                              "release") from None
     tensors = _tensor_dict(obj)
     if tensors is not None:
         return Checkpoint(_strip_wrapper_prefix(tensors), "state_dict")

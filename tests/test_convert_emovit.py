@@ -332,3 +332,46 @@ def test_plain_pickle_would_have_run_the_canary(base_state, tmp_path):
             if name == "lavis" or name.startswith("lavis."):
                 sys.modules.pop(name)
     assert (tmp_path / CANARY_FILE).read_text() == "ran"
+
+
+class _RunsCommand:
+    """Unpickling this would run a shell command (it writes ``marker``)."""
+
+    def __init__(self, marker) -> None:
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        import os
+
+        return (os.system, (f"touch {self.marker}",))
+
+
+class _BadTensorRebuild:
+    """Calls an allowed torch rebuild function with arguments it rejects (a TypeError inside torch)."""
+
+    def __reduce__(self):
+        return (torch._utils._rebuild_tensor_v2, ("not a storage",))
+
+
+@pytest.mark.parametrize("kind", ["runs_command", "bad_rebuild", "raw_pickle", "garbage"])
+def test_hostile_checkpoints_fail_cleanly_with_allow_pickle(tmp_path, capsys, kind):
+    import pickle
+
+    marker = tmp_path / "ran"
+    checkpoint = tmp_path / "evil.pth"
+    if kind == "runs_command":
+        torch.save(_RunsCommand(marker), checkpoint)
+    elif kind == "bad_rebuild":
+        torch.save(_BadTensorRebuild(), checkpoint)
+    elif kind == "raw_pickle":  # not a torch zip file at all
+        checkpoint.write_bytes(pickle.dumps(_RunsCommand(marker)))
+    else:
+        checkpoint.write_bytes(b"\x80\x04garbage" * 10)
+    status = cli(["convert", "emovit", "--checkpoint", str(checkpoint), "--out", str(tmp_path / "out"),
+                  "--allow-pickle", "--base", str(tmp_path / "no_base_needed")])
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert err.startswith("convert emovit failed: ") and "Traceback" not in err
+    assert "evil.pth" in err or "none of the modules EmoVIT trains" in err  # (the command stub holds no tensors)
+    assert not marker.exists()  # nothing in the file ran
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
