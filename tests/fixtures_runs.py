@@ -98,47 +98,69 @@ def synthetic_run(template: Path, out: Path, rows: list[dict], *, task: str = TA
     is the position, as lmms-eval numbers docs). The results file keeps every field of the
     template; the task's metrics are recomputed from the rows the way our aggregations do.
     """
+    return synthetic_suite(template, out, {task: rows}, model_args=model_args, timestamp=timestamp)
+
+
+def synthetic_suite(template: Path, out: Path, tasks: dict[str, list[dict]], *,
+                    groups: dict[str, list[str]] | None = None, extra_metrics: dict[str, float] | None = None,
+                    model_args: str = "synthetic", timestamp: str = "20250101_000000") -> Path:
+    """:func:`synthetic_run` for several tasks in one results file, optionally with groups
+    (``{group: members}``, members tasks or groups; a group's ``acc`` is the mean of its leaf
+    tasks' accuracies, as ``emovit_paper`` aggregates) and extra task metrics with fixed values."""
     from lmms_emotion import UNPARSED
     from lmms_emotion.metrics import accuracy, macro_f1, per_class_accuracy, unparsed_rate
     from lmms_emotion.taxonomy import get_label_set
 
     results_file = _only(template, "*_results.json")
     template_results = json.loads(results_file.read_text())
-    groups = set(template_results.get("groups") or {}) | {g for g, m in template_results["group_subtasks"].items() if m}
-    template_task = next(t for t in template_results["results"] if t not in groups)
+    template_groups = set(template_results.get("groups") or {}) | {
+        g for g, m in template_results["group_subtasks"].items() if m}
+    template_task = next(t for t in template_results["results"] if t not in template_groups)
     template_line = json.loads(_only(template, f"*_samples_{template_task}.jsonl").read_text().splitlines()[0])
 
-    golds = [r["gold"] for r in rows]
-    preds = [r["pred"] for r in rows]
-    labels = list(get_label_set(rows[0]["label_set"]).labels)
-    acc = accuracy(golds, preds)
-    entry = dict(template_results["results"][template_task])
-    for key in list(entry):
-        if "_stderr" in key:
-            entry[key] = "N/A"
-    entry.update({"alias": task, "acc,none": acc, "macro_f1,none": macro_f1(golds, preds, labels),
-                  "per_class_acc,none": per_class_accuracy(golds, preds, labels),
-                  "unparsed_rate,none": unparsed_rate(preds)})
     results = copy.deepcopy(template_results)
-    results["results"] = {task: entry}
     results.pop("groups", None)
-    results["group_subtasks"] = {task: []}
-    results["configs"] = {task: {**template_results["configs"][template_task], "task": task}}
-    for key in ("versions", "n-shot", "higher_is_better"):
-        results[key] = {task: template_results[key][template_task]}
-    results["n-samples"] = {task: {"original": len(rows), "effective": len(rows)}}
+    for key in ("results", "group_subtasks", "configs", "versions", "n-shot", "higher_is_better", "n-samples"):
+        results[key] = {}
+    out.mkdir(parents=True, exist_ok=True)
+    for task, rows in tasks.items():
+        golds = [r["gold"] for r in rows]
+        preds = [r["pred"] for r in rows]
+        labels = list(get_label_set(rows[0]["label_set"]).labels)
+        entry = dict(template_results["results"][template_task])
+        for key in list(entry):
+            if "_stderr" in key:
+                entry[key] = "N/A"
+        entry.update({"alias": task, "acc,none": accuracy(golds, preds), "macro_f1,none": macro_f1(golds, preds, labels),
+                      "per_class_acc,none": per_class_accuracy(golds, preds, labels),
+                      "unparsed_rate,none": unparsed_rate(preds)})
+        entry.update({f"{metric},none": value for metric, value in (extra_metrics or {}).items()})
+        results["results"][task] = entry
+        results["group_subtasks"][task] = []
+        results["configs"][task] = {**template_results["configs"][template_task], "task": task}
+        for key in ("versions", "n-shot", "higher_is_better"):
+            results[key][task] = template_results[key][template_task]
+        results["n-samples"][task] = {"original": len(rows), "effective": len(rows)}
+        lines = []
+        for doc_id, row in enumerate(rows):
+            item = {"id": row["id"], "gold": row["gold"], "pred": row["pred"], "label_set": row["label_set"]}
+            line = dict(template_line)
+            line.update({"doc_id": doc_id, "target": row["gold"], "filtered_resps": [row.get("response", row["pred"])],
+                         "acc": float(row["pred"] == row["gold"]), "macro_f1": item, "per_class_acc": item,
+                         "unparsed_rate": float(row["pred"] == UNPARSED)})
+            lines.append(json.dumps(line))
+        (out / f"{timestamp}_samples_{task}.jsonl").write_text("\n".join(lines) + "\n")
+
+    def leaves(name: str) -> list[str]:
+        return [leaf for member in groups[name] for leaf in leaves(member)] if name in (groups or {}) else [name]
+
+    for group, members in (groups or {}).items():
+        accs = [results["results"][task]["acc,none"] for task in leaves(group)]
+        results["results"][group] = {"alias": group, "acc,none": sum(accs) / len(accs), "acc_stderr,none": "N/A"}
+        results["group_subtasks"][group] = list(members)
+    if groups:
+        results["groups"] = {group: results["results"][group] for group in groups}
     results["config"] = {**template_results["config"], "model_args": model_args, "limit": None}
     results["date"] = timestamp
-
-    out.mkdir(parents=True, exist_ok=True)
     (out / f"{timestamp}_results.json").write_text(json.dumps(results, indent=2))
-    lines = []
-    for doc_id, row in enumerate(rows):
-        item = {"id": row["id"], "gold": row["gold"], "pred": row["pred"], "label_set": row["label_set"]}
-        line = dict(template_line)
-        line.update({"doc_id": doc_id, "target": row["gold"], "filtered_resps": [row.get("response", row["pred"])],
-                     "acc": float(row["pred"] == row["gold"]), "macro_f1": item, "per_class_acc": item,
-                     "unparsed_rate": float(row["pred"] == UNPARSED)})
-        lines.append(json.dumps(line))
-    (out / f"{timestamp}_samples_{task}.jsonl").write_text("\n".join(lines) + "\n")
     return out

@@ -16,12 +16,13 @@ from lmms_emotion.report.document import Block, Bullets, Heading, Paragraph, Pic
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto;
-       max-width: 1200px; padding: 0 1rem; color: #1b1f24; }
+       max-width: 1440px; padding: 0 1rem; color: #1b1f24; }
 h1 { border-bottom: 2px solid #d0d7de; padding-bottom: .3rem; }
 h2 { margin-top: 2.2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .55rem; text-align: left; overflow-wrap: anywhere; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
+td.num span { white-space: nowrap; }
 th { background: #f6f8fa; cursor: pointer; user-select: none; }
 th:hover { background: #eaeef2; }
 .table-wrap { overflow-x: auto; max-width: 100%; }
@@ -75,8 +76,10 @@ _NUMERIC = re.compile(r"^[\[(]?[+\-–]?\d[\d.e+\-]*")
 
 
 def _cell(text: str) -> str:
-    css = ' class="num"' if _NUMERIC.match(text) or text == "–" else ""
-    return f"<td{css}>{escape(text) if css else _breakable(text)}</td>"
+    if _NUMERIC.match(text) or text == "–":
+        # each space-separated part ("45.00", "(n=10)") stays whole; the cell may wrap between them
+        return '<td class="num">' + " ".join(f"<span>{escape(part)}</span>" for part in text.split(" ")) + "</td>"
+    return f"<td>{_breakable(text)}</td>"
 
 
 def _breakable(text: str) -> str:

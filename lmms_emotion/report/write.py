@@ -48,7 +48,7 @@ def leaderboard_rows(data: ReportData) -> list[dict]:
     for section in data.tasks:
         bench = section.benchmark.name if section.benchmark else ""
         for row in section.rows:
-            for metric in section.metric_names:
+            for metric in [*section.metric_names, *section.dropped_metrics]:  # the CSV keeps every metric
                 if metric not in row.metrics:
                     continue
                 ci = row.ci if metric == "acc" else None
