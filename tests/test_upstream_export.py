@@ -340,6 +340,10 @@ def test_push_uploads_exactly_the_written_folder(data_root, clips_folder, tmp_pa
     calls = []
 
     class RecordingApi:
+        def whoami(self):
+            calls.append(("whoami", None, {}))
+            return {"name": "someone", "orgs": [{"name": ORG}]}
+
         def create_repo(self, repo_id, **kwargs):
             calls.append(("create_repo", repo_id, kwargs))
 
@@ -348,13 +352,17 @@ def test_push_uploads_exactly_the_written_folder(data_root, clips_folder, tmp_pa
             return types.SimpleNamespace(commit_url=f"https://hub.invalid/{kwargs['repo_id']}/commit/1")
 
     monkeypatch.setattr(huggingface_hub, "HfApi", RecordingApi)
+    from huggingface_hub import constants as hf_constants
+
+    monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setenv("HF_TOKEN", "hf_test_token_not_real")
     code = main(["push-data", "--hf-org", ORG, "--folder", str(clips_folder), "--data-root", str(data_root),
                  "--save-to", str(tmp_path)])
     assert code == 0
-    assert [c[:2] for c in calls] == [("create_repo", f"{ORG}/lmms-emotion-zzclips"),
+    assert [c[:2] for c in calls] == [("whoami", None), ("create_repo", f"{ORG}/lmms-emotion-zzclips"),
                                       ("upload_folder", f"{ORG}/lmms-emotion-zzclips")]
-    assert calls[0][2] == {"repo_type": "dataset", "private": True, "exist_ok": True}
-    upload = calls[1][2]
+    assert calls[1][2] == {"repo_type": "dataset", "private": True, "exist_ok": True}
+    upload = calls[2][2]
     assert upload["folder_path"] == str(tmp_path / "lmms-emotion-zzclips") and upload["repo_type"] == "dataset"
     assert upload["ignore_patterns"] == [".build/**"]
     assert "uploaded" in capsys.readouterr().out

@@ -33,12 +33,18 @@ def run(args: argparse.Namespace) -> int:
     import tempfile
 
     from lmms_emotion.task_utils import DataNotBuiltError
-    from lmms_emotion.upstream.hub_data import HubDataError, push_folder, write_hub_folder
+    from lmms_emotion.upstream.hub_data import HubDataError, check_hub_access, push_folder, write_hub_folder
     from lmms_emotion.upstream.task_folder import plugin_task_folders, read_task_folder
 
     if not args.save_to and not args.dry_run and "/" in args.hf_org:
         print("push-data: --hf-org is a user or organisation name, without '/'", file=sys.stderr)
         return 2
+    if not args.dry_run:  # an upload follows: check the token and the hub before writing anything
+        try:
+            check_hub_access(args.hf_org)
+        except HubDataError as err:
+            print(f"push-data: cannot upload: {err}", file=sys.stderr)
+            return 2
     folders = [Path(f) for f in args.folder] if args.folder else plugin_task_folders()
     tasks = [t.strip() for t in args.tasks.split(",") if t.strip()] if args.tasks else None
     out = Path(args.save_to) if args.save_to else Path(tempfile.mkdtemp(prefix="lmms_emotion_hub_"))
@@ -66,6 +72,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"dry run: wrote {len(written)} repository folder(s) under {out}; nothing uploaded")
         return 0
     for hub in written:
-        url = push_folder(hub.path, f"{args.hf_org}/{hub.repo_name}", private=not args.public)
+        try:
+            url = push_folder(hub.path, f"{args.hf_org}/{hub.repo_name}", private=not args.public)
+        except HubDataError as err:
+            print(f"push-data: {err}", file=sys.stderr)
+            return 2
         print(f"uploaded {hub.path} -> {url}")
     return 0

@@ -319,13 +319,63 @@ def read_summary(path: str | os.PathLike) -> dict:
     return json.loads(file.read_text(encoding="utf-8"))
 
 
+_LOCAL_INSTEAD = ("To write the repositories without uploading, use --dry-run or --save-to DIR --dry-run, "
+                  "and upload DIR later.")
+
+
+def check_hub_access(org: str) -> str:
+    """Check, before anything is written, that an upload to ``org`` can work; returns the token's user name.
+
+    Raises :class:`HubDataError` saying what to do when there is no token, the hub is
+    switched off (``HF_HUB_OFFLINE``) or does not answer, the token is refused, or its
+    user is neither ``org`` nor a member of it.
+    """
+    from huggingface_hub import HfApi, constants, get_token
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+
+    if constants.HF_HUB_OFFLINE:
+        raise HubDataError(f"the hub is switched off in this environment (HF_HUB_OFFLINE=1), so nothing can be "
+                           f"uploaded; unset HF_HUB_OFFLINE on a machine with network access. {_LOCAL_INSTEAD}")
+    if not get_token():
+        raise HubDataError("no Hugging Face token: run `hf auth login` (or `huggingface-cli login`) or set HF_TOKEN "
+                           f"to a token with write access to {org}. {_LOCAL_INSTEAD}")
+    try:
+        who = HfApi().whoami()
+    except OfflineModeIsEnabled as err:
+        raise HubDataError(f"the hub is switched off ({err}). {_LOCAL_INSTEAD}") from None
+    except HfHubHTTPError as err:
+        status = getattr(getattr(err, "response", None), "status_code", None)
+        if status in (401, 403):
+            raise HubDataError(f"the hub refused the token (HTTP {status}); log in again with `hf auth login` or set "
+                               f"HF_TOKEN to a valid token with write access to {org}. {_LOCAL_INSTEAD}") from None
+        raise HubDataError(f"the hub at {constants.ENDPOINT} answered with an error ({err}); try again later. "
+                           f"{_LOCAL_INSTEAD}") from None
+    except Exception as err:  # noqa: BLE001 - connection refused, DNS, timeout, TLS: the transport's own types
+        raise HubDataError(f"the hub at {constants.ENDPOINT} did not answer ({type(err).__name__}); check the "
+                           f"network or HF_ENDPOINT. {_LOCAL_INSTEAD}") from None
+    user = str(who.get("name", ""))
+    orgs = {str(o.get("name", "")) for o in who.get("orgs", []) if isinstance(o, dict)}
+    if org != user and org not in orgs:
+        raise HubDataError(f"the token belongs to {user!r}, who is not a member of {org!r}; use --hf-org {user} or a "
+                           f"token of a member of {org}.")
+    return user
+
+
 def push_folder(path: str | os.PathLike, repo_id: str, *, private: bool = True) -> str:
-    """Upload a written repository folder to the hub (token from ``HF_TOKEN`` or ``huggingface-cli login``)."""
+    """Upload a written repository folder to the hub (token from ``HF_TOKEN`` or ``hf auth login``).
+
+    Call :func:`check_hub_access` first; a failure during the upload raises :class:`HubDataError`.
+    """
     from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
 
     api = HfApi()
-    api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
-    commit = api.upload_folder(repo_id=repo_id, repo_type="dataset", folder_path=str(path),
-                               ignore_patterns=[f"{STATE_DIR}/**"],
-                               commit_message="Upload evaluation data written by lmms-emotion push-data")
+    try:
+        api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+        commit = api.upload_folder(repo_id=repo_id, repo_type="dataset", folder_path=str(path),
+                                   ignore_patterns=[f"{STATE_DIR}/**"],
+                                   commit_message="Upload evaluation data written by lmms-emotion push-data")
+    except (HfHubHTTPError, OSError, ValueError) as err:
+        raise HubDataError(f"uploading {path} to {repo_id} failed ({type(err).__name__}: {err}). The folder is "
+                           f"kept; run push-data again to retry (uploads resume).") from None
     return str(getattr(commit, "commit_url", commit))
