@@ -1,12 +1,11 @@
 """The generated utils.py parses and scores exactly like the package, on the parser's own test tables.
 
-Every ``*CASES`` table in ``tests/test_answers*.py`` is replayed through the original
+Every closed-set and yes/no row of the parser tables (``tests/parser_tables/``) is replayed through the original
 parser and through the inlined copy the exporter generates for each plugin task folder.
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,16 @@ from lmms_emotion.upstream.task_folder import plugin_task_folders, read_task_fol
 
 
 def _parser_cases() -> list[tuple]:
+    """The closed-set and yes/no rows of the parser tables (tests/parser_tables/), as (name, row)."""
+    from tests.parser_tables import TABLES
+
     cases = []
-    for path in sorted(Path(__file__).parent.glob("test_answers*.py")):
-        module = importlib.import_module(f"tests.{path.stem}")
-        for name in dir(module):
-            table = getattr(module, name)
-            if name.endswith("CASES") and isinstance(table, list) and table and isinstance(table[0], tuple):
-                cases.extend((f"{path.stem}.{name}[{i}]", row) for i, row in enumerate(table))
+    for name, table in TABLES.items():
+        for i, row in enumerate(table):
+            if row.via == "closed":
+                cases.append((f"{name}[{i}]", (row.reply, name, list(row.options) if row.options else None, row.expected)))
+            elif row.via == "yes_no":
+                cases.append((f"{name}[{i}]", (row.reply, row.concept, row.expected)))
     return cases
 
 
@@ -70,7 +72,7 @@ def _parse(parser, row: tuple) -> str:
 
 def test_the_tables_are_found():
     names = {name.split("[")[0] for name, _ in CASES}
-    assert {"test_answers.LABEL_CASES", "test_answers.YES_NO_CASES"} <= names and len(CASES) > 300
+    assert {"mikels8", "ekman6", "yes_no"} <= names and len(CASES) > 300
 
 
 def test_parser_tables_give_the_same_labels(generated):
