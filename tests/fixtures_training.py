@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-COLOURS = {"amusement": "red", "awe": "lime", "contentment": "blue", "excitement": "yellow",
-           "anger": "cyan", "disgust": "magenta", "fear": "white", "sadness": "black"}
-"""One dominant colour per emotion: the learnable signal of the synthetic task."""
+from lmms_emotion.testing.raw_emoset import LEARNABLE_COLOURS as COLOURS  # one table, shared with sample-data --learnable
 
 
 @pytest.fixture(scope="session")

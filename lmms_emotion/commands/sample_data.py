@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -14,6 +15,9 @@ def register(subparsers) -> None:
                             "(to try the pipeline without downloading anything)")
     parser.add_argument("dataset", choices=available_writers())
     parser.add_argument("--out", required=True, help="folder to write")
+    parser.add_argument("--learnable", action="store_true",
+                        help="give the images a signal a model can learn (emoset: one dominant colour per "
+                             "emotion), for training demos such as `make eval`")
     parser.set_defaults(handler=run)
 
 
@@ -21,7 +25,12 @@ def run(args: argparse.Namespace) -> int:
     from lmms_emotion.testing.raw_layouts import write_sample
 
     out = Path(args.out).expanduser()
-    expected = write_sample(args.dataset, out)
+    try:
+        expected = write_sample(args.dataset, out, learnable=args.learnable)
+    except KeyError as err:
+        print(f"sample-data: {err.args[0]}", file=sys.stderr)
+        return 2
     total = sum(sum(per_class.values()) for per_class in expected.values())
-    print(f"wrote a generated {args.dataset} sample ({total} items, raw release layout) to {out}")
+    kind = "learnable (colour-coded) " if args.learnable else ""
+    print(f"wrote a generated {kind}{args.dataset} sample ({total} items, raw release layout) to {out}")
     return 0

@@ -18,6 +18,10 @@ DEFAULT_COUNTS = {"train": 3, "val": 1, "test": 2}
 _SCENES = ("beach", "cemetery", "stadium", "forest", "kitchen", "street")
 _OBJECTS = ("Person", "Dog", "Balloon", "Car", "Tree", "Candle")
 
+LEARNABLE_COLOURS = {"amusement": "red", "awe": "lime", "contentment": "blue", "excitement": "yellow",
+                     "anger": "cyan", "disgust": "magenta", "fear": "white", "sadness": "black"}
+"""One dominant image colour per Mikels emotion: the learnable signal of the synthetic EmoSet."""
+
 
 def emoset_info() -> dict:
     """The emotion part of EmoSet's ``info.json``."""
@@ -76,3 +80,13 @@ def write_emoset(raw: str | Path, *, per_class: Mapping[str, int] = DEFAULT_COUN
 def write_sample(out: Path) -> dict[str, dict[str, int]]:
     """The ``lmms-emotion sample-data emoset`` folder: official rows, a few images per class and split."""
     return write_emoset(out, per_class=DEFAULT_COUNTS)
+
+
+LEARNABLE_COUNTS = {"train": 8, "val": 1, "test": 4}
+"""Images per emotion and split of the learnable sample: enough to learn from and to measure it."""
+
+
+def write_learnable_sample(out: Path) -> dict[str, dict[str, int]]:
+    """``sample-data emoset --learnable``: each emotion's images in its own colour
+    (:data:`LEARNABLE_COLOURS`), so a model can learn the labels from the pixels."""
+    return write_emoset(out, per_class=LEARNABLE_COUNTS, colors=LEARNABLE_COLOURS)
