@@ -107,3 +107,77 @@ def test_rationales_command_filters_wrong_labels(fake_openai, emoset_train_recor
     assert all(e["conversations"][0]["value"].startswith("<image>\nWhich emotion does this image evoke?")
                for e in llava)
     assert stats["requests"] == total  # dropped chains are never re-requested
+
+
+# --- videos (issue 16 item 8): described from a grid of sampled frames, never silently skipped ---------
+
+
+@pytest.fixture(scope="module")
+def meld_records(tmp_path_factory):
+    """A built MELD sample: single-video records."""
+    from lmms_emotion.testing.raw_layouts import write_sample
+
+    base = tmp_path_factory.mktemp("meld_videos")
+    write_sample("meld", base / "raw")
+    assert main(["build-data", "meld", "--raw", str(base / "raw"), "--data-root", str(base / "root"),
+                 "--verify", "exists"]) == 0
+    return base / "root" / "meld" / "train.jsonl"
+
+
+def test_video_frame_grid_tiles_frames_sampled_across_the_clip(meld_records):
+    from lmms_emotion.instruct.captions import VIDEO_GRID_CELL, video_frame_grid
+
+    record = read_records(meld_records)[0]
+    grid = video_frame_grid(meld_records.parent / "media" / record.media[0].path)
+    assert grid.mode == "RGB" and grid.size == (2 * VIDEO_GRID_CELL, 2 * VIDEO_GRID_CELL)
+    cells = [grid.crop((x, y, x + VIDEO_GRID_CELL, y + VIDEO_GRID_CELL)) for y in (0, VIDEO_GRID_CELL)
+             for x in (0, VIDEO_GRID_CELL)]
+    assert all(cell.getbbox() is not None for cell in cells)  # four frames, no empty cell
+
+
+def test_captions_cover_video_records(meld_records, tmp_path):
+    from lmms_emotion.instruct.captions import caption_images, read_captions
+
+    records = read_records(meld_records)
+    seen_sizes = []
+
+    def factory():
+        def caption(images):
+            seen_sizes.extend(image.size for image in images)
+            return [f"people talking in a room ({image.size[0]}x{image.size[1]})" for image in images]
+        return caption
+
+    paths = [r.media[0].path for r in records]
+    run = caption_images(paths, meld_records.parent / "media", tmp_path / "captions.jsonl", model_id="fake",
+                         captioner_factory=factory, progress=False, videos=paths)
+    assert not run.failed and run.captioned + run.from_hash == len(set(paths))
+    assert set(read_captions(tmp_path / "captions.jsonl")) == set(paths)
+    assert seen_sizes and all(size == (448, 448) for size in seen_sizes)
+
+
+def test_rationales_for_videos_without_captions_stop_with_a_message(meld_records, tmp_path, monkeypatch, capsys):
+    code = _run(["--records", str(meld_records), "--no-captions", "--out-dir", str(tmp_path / "out"),
+                 "--base-url", "http://127.0.0.1:9/v1", "--model", "fake-model", "--no-progress"], monkeypatch)
+    err = capsys.readouterr().err
+    assert code != 0 and "video record(s) need captions" in err and "generate captions" in err
+    assert not (tmp_path / "out" / "rationales.jsonl").exists()
+
+
+@pytest.mark.e2e
+def test_rationales_are_generated_for_video_records(fake_openai, meld_records, tmp_path, monkeypatch, capsys):
+    from tests.fixtures_openai import write_captions_for
+
+    captions = write_captions_for(meld_records, tmp_path / "captions.jsonl")
+    server = fake_openai()
+    out = tmp_path / "rat"
+    code = _run(["--records", str(meld_records), "--captions", str(captions), "--out-dir", str(out),
+                 "--base-url", server.base_url, "--model", "fake-model", "--no-progress"], monkeypatch)
+    assert code == 0, capsys.readouterr().err
+    total = len(read_records(meld_records))
+    kept = read_records(out / "rationales.jsonl")
+    assert len(kept) == total and all(r.media[0].type == "video" for r in kept)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["by_media"] == {"image": 0, "video": total} and summary["records_skipped"] == 0
+    llava = json.loads((out / "llava.json").read_text())
+    assert all("video" in e and e["conversations"][0]["value"].startswith("<video>\nWhich emotion does this video")
+               for e in llava)

@@ -64,7 +64,7 @@ def _input_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--split", help="its split, e.g. train")
     group.add_argument("--data-root", default=None, help="default $LMMS_EMOTION_DATA or ~/.cache/lmms_emotion")
     group.add_argument("--media-root", default=None, help="folder the records' media paths are relative to")
-    group.add_argument("--limit", type=int, default=None, help="only the first N single-image records")
+    group.add_argument("--limit", type=int, default=None, help="only the first N usable records (single image; single video for captions and rationales)")
 
 
 def _generation_args(parser: argparse.ArgumentParser) -> None:
@@ -112,11 +112,11 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
-def _load_inputs(args: argparse.Namespace):
+def _load_inputs(args: argparse.Namespace, videos: bool = False):
     from lmms_emotion.instruct.inputs import load_inputs
 
     return load_inputs(args.records, dataset=args.dataset, split=args.split, data_root=args.data_root,
-                       media_root=args.media_root, limit=args.limit)
+                       media_root=args.media_root, limit=args.limit, videos=videos)
 
 
 def _captions_for(args: argparse.Namespace, inputs) -> tuple[dict[str, str] | None, list[str]]:
@@ -205,18 +205,19 @@ def run_captions(args: argparse.Namespace) -> int:
     from lmms_emotion.instruct.outputs import OutputError, guard_inputs
 
     try:
-        inputs = _load_inputs(args)
+        inputs = _load_inputs(args, videos=True)
         guard_inputs([Path(args.out)], [inputs.records_path])
     except (InputError, OutputError, FileNotFoundError, ValueError) as err:
         return _fail(str(err))
     images = [r.media[0].path for r in inputs.records]
+    videos = [r.media[0].path for r in inputs.records if r.media[0].type == "video"]
 
     def factory():
         return Captioner(args.model, device=args.device, dtype=args.dtype, prompt=args.prompt,
                          max_new_tokens=args.max_new_tokens)
 
     run = caption_images(images, inputs.media_root, args.out, model_id=args.model, captioner_factory=factory,
-                         batch_size=args.batch_size, progress=not args.no_progress)
+                         batch_size=args.batch_size, progress=not args.no_progress, videos=videos)
     summary = {"captions_file": str(Path(args.out)), "model": args.model, "media_root": str(inputs.media_root),
                **run.as_dict()}
     print(json.dumps(summary, indent=2))
@@ -299,7 +300,13 @@ def run_rationales(args: argparse.Namespace) -> int:
 
     try:
         settings = _settings(args)
-        inputs = _load_inputs(args)
+        inputs = _load_inputs(args, videos=True)
+        clips = sum(r.media[0].type == "video" for r in inputs.records)
+        if clips and args.no_captions:
+            raise ValueError(f"{clips} video record(s) need captions: a video has no attributes to reason from. "
+                             "Caption them first with 'lmms-emotion generate captions ... --out FILE' (each clip "
+                             "is described from a grid of frames sampled across it) and pass --captions FILE, "
+                             "or give image records only")
         captions, left_out = _captions_for(args, inputs)
         _preflight(args, settings, inputs, "rationales")
         jobs = build_rationale_jobs(inputs.records, captions, settings.prompts_dir)
@@ -322,6 +329,7 @@ def run_rationales(args: argparse.Namespace) -> int:
         "kept": len(kept), "dropped": len(dropped), "drop_rate": round(rate, 6),
         "prompt_versions": {"rationale": jobs[0].template.version} if jobs else {},
         "captions_file": args.captions, "images_without_caption_left_out": len(left_out),
+        "by_media": {kind: sum(r.media[0].type == kind for r in inputs.records) for kind in ("image", "video")},
         "outputs": {"records": outputs["records_file"], "llava": outputs["llava_file"],
                     "dropped": str(settings.out_dir / "dropped.jsonl"), "failures": str(settings.failures_file)},
         "output_count": outputs["count"],

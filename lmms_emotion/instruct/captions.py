@@ -34,6 +34,7 @@ __all__ = [
     "Captioner",
     "caption_images",
     "read_captions",
+    "video_frame_grid",
 ]
 
 DEFAULT_CAPTIONER = "Salesforce/blip2-opt-2.7b"
@@ -188,20 +189,52 @@ class CaptionRun:
                 "failures": [{"image": i, "reason": r} for i, r in self.failed[:100]]}
 
 
+VIDEO_GRID_FRAMES = 4  # frames sampled across a clip and tiled 2 x 2 into the one image that is captioned
+VIDEO_GRID_CELL = 224  # pixels per side of each frame in the grid
+
+
+def video_frame_grid(path: str | os.PathLike, num_frames: int = VIDEO_GRID_FRAMES, cell: int = VIDEO_GRID_CELL):
+    """One RGB image tiling ``num_frames`` frames sampled across the clip (row by row, time order).
+
+    How a video is captioned: image captioners take one image, and a grid of frames from
+    the whole clip describes its setting, people and action better than any single frame.
+    Frames come from :func:`lmms_emotion.media.sample_video_frames` (the same sampling the
+    tasks use); a clip shorter than ``num_frames`` frames leaves the last cells black.
+    """
+    import math
+
+    from PIL import Image
+
+    from lmms_emotion.media import sample_video_frames
+
+    frames = sample_video_frames(path, num_frames=num_frames)
+    columns = math.ceil(math.sqrt(num_frames))
+    rows = math.ceil(num_frames / columns)
+    grid = Image.new("RGB", (columns * cell, rows * cell))
+    for index, frame in enumerate(frames):
+        frame = frame.copy()
+        frame.thumbnail((cell, cell))
+        x, y = (index % columns) * cell, (index // columns) * cell
+        grid.paste(frame, (x + (cell - frame.width) // 2, y + (cell - frame.height) // 2))
+    return grid
+
+
 def caption_images(images: Iterable[str], media_root: str | os.PathLike, out: str | os.PathLike, *,
                    model_id: str, captioner_factory: Callable[[], Callable[[Sequence[Any]], list[str]]],
-                   batch_size: int = 8, progress: bool = True) -> CaptionRun:
+                   batch_size: int = 8, progress: bool = True, videos: Iterable[str] = ()) -> CaptionRun:
     """Caption every image (paths relative to ``media_root``) into the captions file ``out``.
 
     Resumable and content-addressed (module docstring). The model is built by
     ``captioner_factory`` only if some image still needs a caption. An unreadable image
-    is counted and reported in :attr:`CaptionRun.failed`; the run continues.
+    is counted and reported in :attr:`CaptionRun.failed`; the run continues. Paths also
+    listed in ``videos`` are clips: each is captioned from :func:`video_frame_grid`.
     """
     from tqdm.auto import tqdm
 
     from lmms_emotion.media import MediaError, open_image, resolve_media_path
 
     run = CaptionRun()
+    clips = set(videos)
     store = CaptionStore(out, model_id)
     pending: list[tuple[str, str, Path]] = []
     pending_hashes: set[str] = set()
@@ -236,7 +269,7 @@ def caption_images(images: Iterable[str], media_root: str | os.PathLike, out: st
             loaded, kept = [], []
             for rel, digest, path in batch:
                 try:
-                    loaded.append(open_image(path))
+                    loaded.append(video_frame_grid(path) if rel in clips else open_image(path))
                     kept.append((rel, digest))
                 except (OSError, MediaError) as err:
                     run.failed.append((rel, str(err)))

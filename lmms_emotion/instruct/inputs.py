@@ -2,8 +2,9 @@
 
 Records come from a built dataset (``--dataset emoset --split train``, under the data
 root) or any records file (``--records FILE``, media root defaulting to the ``media``
-folder beside it, the data root's layout). Generation works on single-image records;
-others (videos, text-only) are counted and left out.
+folder beside it, the data root's layout). Generation works on single-image records, and
+(``videos=True``: captions and rationales) on single-video records, which are described
+by a grid of frames sampled across the clip; others are counted and left out.
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ class InputSet:
 
 def load_inputs(records: str | os.PathLike | None = None, *, dataset: str | None = None, split: str | None = None,
                 data_root: str | os.PathLike | None = None, media_root: str | os.PathLike | None = None,
-                limit: int | None = None) -> InputSet:
-    """Read and validate the records (first ``limit`` single-image records when given)."""
+                limit: int | None = None, videos: bool = False) -> InputSet:
+    """Read and validate the records (first ``limit`` usable records when given).
+
+    Usable: one image, or with ``videos`` one image or one video.
+    """
     from lmms_emotion import paths
 
     if records is not None and dataset is not None:
@@ -57,15 +61,18 @@ def load_inputs(records: str | os.PathLike | None = None, *, dataset: str | None
         raise InputError(f"records file {records_path} does not exist")
     kept: list[Record] = []
     skipped: list[tuple[str, str]] = []
+    wanted = ("image", "video") if videos else ("image",)
     for record in iter_records(records_path):
-        if len(record.media) != 1 or record.media[0].type != "image":
-            skipped.append((record.id, "not a single-image record"))
+        if len(record.media) != 1 or record.media[0].type not in wanted:
+            skipped.append((record.id, "not a single-image or single-video record" if videos
+                            else "not a single-image record (videos: only captions and rationales use them)"))
             continue
         kept.append(record)
         if limit is not None and len(kept) >= limit:
             break
     if not kept:
-        raise InputError(f"{records_path} holds no single-image records to generate for")
+        what = "single-image or single-video" if videos else "single-image"
+        raise InputError(f"{records_path} holds no {what} records to generate for")
     return InputSet(records_path=records_path, media_root=root.absolute(), records=kept, skipped=skipped)
 
 

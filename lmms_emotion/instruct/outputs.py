@@ -77,13 +77,15 @@ def split_turns(record: Record) -> list[Record]:
 
 
 def llava_entry(record: Record) -> dict[str, Any]:
-    """The LLaVA-style conversation of a generated record (image token in the first human turn)."""
+    """The LLaVA-style conversation of a generated record (``<image>`` or ``<video>`` in the first human turn)."""
+    kind = record.media[0].type
+    token = IMAGE_TOKEN if kind == "image" else f"<{kind}>"
     conversations = []
     for n, turn in enumerate(record.meta["instruction"]["turns"]):
         question = turn["question"]
-        conversations.append({"from": "human", "value": f"{IMAGE_TOKEN}\n{question}" if n == 0 else question})
+        conversations.append({"from": "human", "value": f"{token}\n{question}" if n == 0 else question})
         conversations.append({"from": "gpt", "value": turn["answer"]})
-    return {"id": record.id, "image": record.media[0].path, "conversations": conversations}
+    return {"id": record.id, kind: record.media[0].path, "conversations": conversations}
 
 
 def write_generated(out_dir: Path, stem: str, records: Iterable[Record], *, single_turn: bool = False) -> dict[str, Any]:

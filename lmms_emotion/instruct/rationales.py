@@ -46,18 +46,25 @@ def _question(record: Record, template: PromptTemplate) -> str:
     text = questions.get(record.task)
     if not isinstance(text, str):
         raise TemplateError(f"template {template.source} has no question for task {record.task!r}")
-    return template.render(text, {"media": "image"})
+    return template.render(text, {"media": record.media[0].type})
 
 
 def rationale_fields(record: Record, caption: str | None, template: PromptTemplate) -> dict[str, Any]:
-    """The placeholders of the rationale template for one record."""
+    """The placeholders of the rationale template for one record (an image, or a video described by its frames)."""
+    from lmms_emotion.instruct.captions import VIDEO_GRID_FRAMES
+
     text = " ".join(record.text.split())
+    kind = record.media[0].type
+    caption = (caption or "").strip()
+    if caption and kind == "video":
+        caption = f"(a video; described from {VIDEO_GRID_FRAMES} frames sampled across the clip) {caption}"
+    said = "Words spoken or shown" if kind == "video" else "Text shown with the image"
     return {
         "question": _question(record, template),
         "options": ", ".join(get_label_set(record.label_set).labels),
-        "caption": (caption or "").strip() or NO_CAPTION,
+        "caption": caption or NO_CAPTION,
         "attributes": attribute_text(record_attributes(record)),
-        "text_line": f'Text shown with the image: "{text}"' if text else "Text shown with the image: none",
+        "text_line": f'{said}: "{text}"' if text else f"{said}: none",
         "answer": record.answer,
     }
 
