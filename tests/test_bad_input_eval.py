@@ -177,3 +177,25 @@ def test_plain_lmms_eval_fails_loudly(case, damaged, tmp_path):
     else:
         _assert_first_line(first.removeprefix("lmms-emotion: "), root, line, words)
     assert elapsed < 60 + 10 or proc.stderr.count(first) <= 2  # tenacity's 60 s of retries did not happen
+
+
+def test_follow_symlinks_build_is_served_and_recorded(emoset_raw, tmp_path, capsys):
+    """--follow-symlinks: the build accepts a link farm, says so in the manifest, and the task serves it."""
+    from lmms_emotion.cli import main
+
+    raw = tmp_path / "raw"
+    shutil.copytree(emoset_raw[0], raw)
+    test_rows = json.loads((raw / "test.json").read_text())
+    image = raw / test_rows[0][2]  # [emotion, image_id, image path, annotation path]
+    outside = tmp_path / "elsewhere.jpg"
+    shutil.move(image, outside)
+    image.symlink_to(outside)
+    root = tmp_path / "root"
+    args = ["build-data", "emoset", "--raw", str(raw), "--data-root", str(root), "--verify", "exists"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("build-data failed: emoset: ") and "--follow-symlinks" in err and "Traceback" not in err
+    assert main([*args, "--follow-symlinks"]) == 0
+    assert json.loads((root / "emoset" / "manifest.json").read_text())["follow_symlinks"] is True
+    docs = task_utils.read_task_docs(INDEX, root)
+    assert any(Path(d["media_paths"][0]).name == image.name for d in docs)
