@@ -281,3 +281,43 @@ def test_emoset_split_file_with_a_byte_order_mark(samples, tmp_path):
             path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     (result,) = _build("emoset", raw, tmp_path / "out")
     assert sum(len(r) for r in result.splits.values()) > 0
+
+
+@pytest.mark.parametrize("dataset", available_writers())
+def test_every_builder_refuses_a_media_file_in_two_splits(samples, dataset, tmp_path):
+    raw = _copy(samples[dataset], tmp_path)
+    options = BuildOptions(raw=raw, out_root=tmp_path / "out", verify="exists", workers=1)
+    built = get_source(dataset).build(options)
+    result = (built if isinstance(built, list) else [built])[0]
+    assert check_split_leakage(result, options) is result  # the generated samples do not leak
+    splits = [s for s, records in result.splits.items() if records]
+    train = "train" if "train" in splits else splits[0]
+    other = next(s for s in ("test", "val", *splits) if s in splits and s != train)
+    victim = result.splits[train][0]
+    copy = Record(id=f"{result.dataset}/{other}/leaked", task=victim.task, source=victim.source, split=other,
+                  media=victim.media, text=victim.text, label_set=victim.label_set, answer=victim.answer)
+    leaky = BuildResult(result.dataset, {**result.splits, other: [*result.splits[other], copy]}, [], {})
+    with pytest.raises(BuildError) as err:
+        check_split_leakage(leaky, options)
+    assert victim.id in str(err.value) and copy.id in str(err.value)
+    options.skip_bad = True
+    cleaned = check_split_leakage(leaky, options)
+    kept_ids = {r.id for records in cleaned.splits.values() for r in records}
+    assert copy.id in kept_ids or victim.id in kept_ids
+    assert not (copy.id in kept_ids and victim.id in kept_ids)
+
+
+@pytest.mark.parametrize("dataset", available_writers())
+def test_every_builder_accepts_byte_order_marks(samples, dataset, tmp_path):
+    raw = _copy(samples[dataset], tmp_path)
+    plain = _records(_build(dataset, raw, tmp_path / "plain"))
+    marked = 0
+    for path in raw.rglob("*"):
+        if path.is_file() and path.suffix.lower() in (".json", ".jsonl", ".csv", ".tsv", ".txt"):
+            data = path.read_bytes()
+            if not data.startswith(b"\xef\xbb\xbf"):
+                path.write_bytes(b"\xef\xbb\xbf" + data)
+                marked += 1
+    with_bom = _records(_build(dataset, raw, tmp_path / "bom"))
+    assert [r.to_dict() for r in with_bom] == [r.to_dict() for r in plain]
+    assert marked or dataset in NO_FILE_NAMING_FIELD | {"emoset"}
