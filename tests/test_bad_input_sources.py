@@ -321,3 +321,13 @@ def test_every_builder_accepts_byte_order_marks(samples, dataset, tmp_path):
     with_bom = _records(_build(dataset, raw, tmp_path / "bom"))
     assert [r.to_dict() for r in with_bom] == [r.to_dict() for r in plain]
     assert marked or dataset in NO_FILE_NAMING_FIELD | {"emoset"}
+
+
+def test_data_root_that_is_a_file_gets_a_message(samples, tmp_path, capsys):
+    from lmms_emotion.cli import main
+
+    not_a_folder = tmp_path / "root"
+    not_a_folder.write_text("")
+    assert main(["build-data", "emoset", "--raw", str(samples["emoset"]), "--data-root", str(not_a_folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("build-data failed: Not a directory") and "--data-root" in err

@@ -82,11 +82,26 @@ def run(args: argparse.Namespace) -> int:
     except BuildError as err:
         print(f"build-data failed: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # the data root is a file, read-only, full; a raw file vanished mid-build
+        print(f"build-data failed: {_os_problem(err)}", file=sys.stderr)
+        return 2
     if options.follow_symlinks:
         for result in results:
             result.manifest["follow_symlinks"] = True
     for result in results:
-        folder = write_dataset(result, root)
+        try:
+            folder = write_dataset(result, root)
+        except OSError as err:
+            print(f"build-data failed: cannot write {result.dataset} under the data root {root}: {_os_problem(err)}",
+                  file=sys.stderr)
+            return 2
         print(result.summary())
         print(f"wrote {folder}")
     return 0
+
+
+def _os_problem(err: OSError) -> str:
+    """An OS error as one line naming the path and what to do."""
+    where = f" ({err.filename})" if err.filename else ""
+    return (f"{err.strerror or err}{where}. Check that the path exists, is a folder where one is expected, is "
+            "writable and has free space, or choose another --data-root.")
