@@ -183,8 +183,8 @@ def _bench_base(name: str, base, args, device, sync) -> list[tuple]:
         projector_ms = _interleaved_medians(projections, args.projector_repeats, sync)
 
     # whole forward and generation; the EmoLLM models share the base's weights, each puts its MVP in place per call
-    wrappers = {label: EmoLLMForConditionalGeneration(base, mvp, EmoLLMConfig(base=name, base_class=type(base).__name__,
-                                                                             mvp=mvp.config, projector=mvp.shape))
+    wrappers = {label: EmoLLMForConditionalGeneration(EmoLLMConfig(base=name, base_class=type(base).__name__,
+                                                                   mvp=mvp.config, projector=mvp.shape), base, mvp)
                 for label, mvp in mvps.items()}
     base.model.multi_modal_projector = projector
     inputs = {"base": _inputs(base, counts["base"], args, device, video)}

@@ -14,7 +14,9 @@ The API the training recipe and the ``emollm`` wrapper use::
     model.save_pretrained("runs/emollm", processor=processor)
     model = EmoLLMForConditionalGeneration.from_pretrained("runs/emollm")   # or --model_args pretrained=runs/emollm
 
-Structure (composition, no transformers internals patched): ``model.base`` is the stock
+Structure: a transformers ``PreTrainedModel`` (config class :class:`EmoLLMConfig`, a
+``PretrainedConfig``; dtype, device, ``.to()``, activation checkpointing from transformers)
+composing the base (no transformers internals patched): ``model.base`` is the stock
 ``LlavaForConditionalGeneration`` / ``VideoLlavaForConditionalGeneration``, whose
 ``model.multi_modal_projector`` attribute is the :class:`MultiPerspectiveProjector`
 (``model.mvp``). :meth:`EmoLLMForConditionalGeneration.forward` / ``generate`` compute the
@@ -34,14 +36,19 @@ MVP produces tokens. It saves as the plain base processor.
 
 Saved layout (:meth:`~EmoLLMForConditionalGeneration.save_pretrained`)::
 
-    emollm_config.json     base id or folder, base class, MVP config, projector widths,
-                           LoRA config (if any), format version, library versions
-    mvp.safetensors        the MVP's weights
-    adapter/               peft LoRA adapter of the language model (only with LoRA)
+    config.json            EmoLLMConfig (model_type "emollm"): base id or folder, base class,
+                           MVP config, projector widths, LoRA config (if any), format version,
+                           library versions
+    model.safetensors      the trained tensors only (the MVP and the LoRA weights), under
+                           the model's own parameter names
     processor files        the base processor (when passed to save_pretrained)
 
-A folder without ``emollm_config.json`` (or a hub id) loads as "the plain base model plus a
-fresh MVP initialised from its projector".
+The frozen weights are not copied: they load from the base the config names. ``Trainer``
+saves every checkpoint through ``save_pretrained`` (a checkpoint is an EmoLLM folder) and
+resumes by loading ``model.safetensors`` into the model. Folders in the first layout
+(``emollm_config.json``, ``mvp.safetensors``, ``adapter/``) still load. A folder without
+either config (or a hub id) loads as "the plain base model plus a fresh MVP initialised
+from its projector".
 """
 
 from __future__ import annotations
@@ -56,14 +63,17 @@ from typing import Any
 import torch
 import transformers
 from torch import nn
-from transformers import LlavaProcessor, VideoLlavaProcessor
+from transformers import LlavaProcessor, PretrainedConfig, PreTrainedModel, VideoLlavaProcessor
 
 from lmms_emotion.models.mvp import MultiPerspectiveProjector, MVPConfig, ProjectorShape
 
-CONFIG_NAME = "emollm_config.json"
+CONFIG_NAME = "config.json"
+WEIGHTS_NAME = "model.safetensors"
+FORMAT_VERSION = 2
+# the first layout (format version 1), still read
+LEGACY_CONFIG_NAME = "emollm_config.json"
 MVP_WEIGHTS_NAME = "mvp.safetensors"
 ADAPTER_DIR = "adapter"
-FORMAT_VERSION = 1
 
 BASE_CLASSES = {"llava": "LlavaForConditionalGeneration", "video_llava": "VideoLlavaForConditionalGeneration"}
 """Supported bases: transformers ``model_type`` -> model class."""
@@ -77,8 +87,15 @@ DEFAULT_LORA: dict[str, Any] = {
 }
 """LLaVA-1.5's LoRA recipe (rank 128, alpha 256, dropout 0.05, every linear layer of the LLM)."""
 
-_LORA_SUMMARY_KEYS = ("peft_type", "r", "lora_alpha", "lora_dropout", "target_modules", "bias", "use_dora",
-                      "use_rslora", "modules_to_save")
+def _lora_config(settings: Mapping[str, Any]):
+    """A ``peft.LoraConfig`` from the settings ``config.json`` stores (peft's own ``to_dict``)."""
+    import dataclasses
+
+    from peft import LoraConfig
+
+    fields = {f.name for f in dataclasses.fields(LoraConfig) if f.init}
+    return LoraConfig(**{k: v for k, v in settings.items() if k in fields})
+
 
 _PROCESSOR_FILES = ("processor_config.json", "preprocessor_config.json", "tokenizer_config.json")
 
@@ -90,59 +107,71 @@ class EmoLLMLoadError(OSError):
 # --- configuration ---------------------------------------------------------------------------------
 
 
-@dataclass
-class EmoLLMConfig:
-    """What ``emollm_config.json`` holds."""
+class EmoLLMConfig(PretrainedConfig):
+    """What ``config.json`` holds: the base it was built on, the MVP, the projector widths, the LoRA settings."""
 
-    base: str
-    base_class: str
-    mvp: MVPConfig
-    projector: ProjectorShape
-    lora: dict[str, Any] | None = None
-    format_version: int = FORMAT_VERSION
-    versions: dict[str, str] = field(default_factory=dict)
+    model_type = "emollm"
+
+    def __init__(self, base: str = "", base_class: str = "", mvp: MVPConfig | Mapping[str, Any] | None = None,
+                 projector: ProjectorShape | Mapping[str, Any] | None = None, lora: dict[str, Any] | None = None,
+                 format_version: int = FORMAT_VERSION, versions: dict[str, str] | None = None, **kwargs: Any) -> None:
+        for legacy_key in ("format", "adapter"):  # keys of the first layout's emollm_config.json
+            kwargs.pop(legacy_key, None)
+        super().__init__(**kwargs)
+        self.base = base
+        self.base_class = base_class
+        self.mvp = MVPConfig.from_dict(mvp) if isinstance(mvp, Mapping) else mvp
+        self.projector = ProjectorShape(**projector) if isinstance(projector, Mapping) else projector
+        self.lora = lora
+        self.format_version = int(format_version)
+        self.versions = dict(versions or {})
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": "emollm",
-            "format_version": self.format_version,
-            "base": self.base,
-            "base_class": self.base_class,
-            "mvp": self.mvp.to_dict(),
-            "projector": asdict(self.projector),
-            "lora": self.lora,
-            "adapter": ADAPTER_DIR if self.lora is not None else None,
-            "versions": dict(self.versions),
-        }
+        data = super().to_dict()
+        data["mvp"] = self.mvp.to_dict() if self.mvp is not None else None
+        data["projector"] = asdict(self.projector) if self.projector is not None else None
+        return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], source: str = CONFIG_NAME) -> EmoLLMConfig:
-        if data.get("format") != "emollm":
-            raise EmoLLMLoadError(f"{source}: not an EmoLLM config (format={data.get('format')!r})")
-        version = int(data.get("format_version", 0))
-        if version > FORMAT_VERSION:
-            raise EmoLLMLoadError(f"{source}: format version {version} is newer than this lmms-emotion reads "
-                                  f"({FORMAT_VERSION}); upgrade lmms-emotion")
-        try:
-            return cls(base=str(data["base"]), base_class=str(data["base_class"]), mvp=MVPConfig.from_dict(data["mvp"]),
-                       projector=ProjectorShape(**data["projector"]), lora=data.get("lora"),
-                       format_version=version, versions=dict(data.get("versions") or {}))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise EmoLLMLoadError(f"{source}: invalid EmoLLM config ({exc})") from exc
-
-    @classmethod
-    def load(cls, path: str | Path) -> EmoLLMConfig:
-        path = Path(path)
+    def read(cls, folder: str | Path) -> EmoLLMConfig:
+        """The config of an EmoLLM folder (``config.json``, or the first layout's ``emollm_config.json``)."""
+        folder = Path(folder)
+        legacy = not (folder / CONFIG_NAME).is_file() and (folder / LEGACY_CONFIG_NAME).is_file()
+        path = folder / (LEGACY_CONFIG_NAME if legacy else CONFIG_NAME)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise EmoLLMLoadError(f"{path}: cannot read the EmoLLM config ({exc})") from exc
-        return cls.from_dict(data, str(path))
+        kind = data.get("format") if legacy else data.get("model_type")
+        if kind != "emollm":
+            raise EmoLLMLoadError(f"{path}: not an EmoLLM config ({'format' if legacy else 'model_type'}={kind!r})")
+        version = int(data.get("format_version", 1))
+        if version > FORMAT_VERSION:
+            raise EmoLLMLoadError(f"{path}: format version {version} is newer than this lmms-emotion reads "
+                                  f"({FORMAT_VERSION}); upgrade lmms-emotion")
+        try:
+            config = cls.from_dict({**data, "format_version": version})
+            if config.mvp is None or config.projector is None or not config.base_class:
+                raise ValueError("base_class, mvp and projector are required")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise EmoLLMLoadError(f"{path}: invalid EmoLLM config ({exc})") from exc
+        return config
 
 
 def is_emollm_dir(path: str | Path) -> bool:
-    """True for a folder written by :meth:`EmoLLMForConditionalGeneration.save_pretrained`."""
-    return (Path(path) / CONFIG_NAME).is_file()
+    """True for a folder written by :meth:`EmoLLMForConditionalGeneration.save_pretrained` (either layout)."""
+    folder = Path(path)
+    if (folder / LEGACY_CONFIG_NAME).is_file():
+        return True
+    try:
+        return json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8")).get("model_type") == "emollm"
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _is_saved_key(name: str) -> bool:
+    """The tensors an EmoLLM folder stores: the MVP's and the LoRA weights (the rest comes from the base)."""
+    return "multi_modal_projector." in name or "lora_" in name
 
 
 def _library_versions() -> dict[str, str]:
@@ -232,7 +261,7 @@ def load_processor(path: str | Path, mvp_config: MVPConfig | None = None, *, bas
     (``base``, or the one ``emollm_config.json`` names). ``mvp_config`` defaults to the
     folder's; for a plain base, to :class:`MVPConfig()` (what ``from_pretrained`` builds).
     """
-    config = EmoLLMConfig.load(Path(path) / CONFIG_NAME) if is_emollm_dir(path) else None
+    config = EmoLLMConfig.read(path) if is_emollm_dir(path) else None
     base_ref = base or (config.base if config else str(path))
     source = str(path) if _has_processor_files(path) else base_ref
     kind = _base_kind(base_ref)
@@ -244,17 +273,33 @@ def load_processor(path: str | Path, mvp_config: MVPConfig | None = None, *, bas
 # --- the model -------------------------------------------------------------------------------------
 
 
-class EmoLLMForConditionalGeneration(nn.Module):
+class EmoLLMForConditionalGeneration(PreTrainedModel):
     """A LLaVA-family model with a :class:`MultiPerspectiveProjector` (module docstring)."""
 
+    config_class = EmoLLMConfig
+    base_model_prefix = "emollm"
     main_input_name = "input_ids"
+    supports_gradient_checkpointing = True
 
-    def __init__(self, base: nn.Module, mvp: MultiPerspectiveProjector, emollm_config: EmoLLMConfig) -> None:
-        super().__init__()
+    def __init__(self, config: EmoLLMConfig, base: nn.Module, mvp: MultiPerspectiveProjector | None = None) -> None:
+        super().__init__(config)
         self.base = base
-        self.base.model.multi_modal_projector = mvp
-        self.emollm_config = emollm_config
-        self.kind = "video_llava" if emollm_config.base_class == BASE_CLASSES["video_llava"] else "llava"
+        if mvp is not None:
+            self.base.model.multi_modal_projector = mvp
+        self.kind = "video_llava" if config.base_class == BASE_CLASSES["video_llava"] else "llava"
+        self.generation_config = base.generation_config  # generation is the base's
+        for key in ("image_token_id", "video_token_id"):  # the placeholders, as LLaVA's own config names them
+            setattr(self.config, key, getattr(base.config, key, None))
+
+    @property
+    def emollm_config(self) -> EmoLLMConfig:
+        """The model's :class:`EmoLLMConfig` (``model.config``)."""
+        return self.config
+
+    @property
+    def _keys_to_ignore_on_save(self) -> list[str]:
+        """The frozen tensors: not in a saved folder (``Trainer`` then expects them missing on resume)."""
+        return [name for name in self.state_dict() if not _is_saved_key(name)]
 
     # ---- construction ----
 
@@ -271,7 +316,7 @@ class EmoLLMForConditionalGeneration(nn.Module):
         mvp = MultiPerspectiveProjector.from_projector(base_model.model.multi_modal_projector, mvp_config, act=act)
         config = EmoLLMConfig(base=base_reference or str(base_model.config._name_or_path or ""), base_class=class_name,
                               mvp=mvp.config, projector=mvp.shape)
-        return cls(base_model, mvp, config)
+        return cls(config, base_model, mvp)
 
     @classmethod
     def from_base(cls, base: str | Path, mvp_config: MVPConfig | None = None, *, dtype: torch.dtype | str | None = None,
@@ -297,20 +342,22 @@ class EmoLLMForConditionalGeneration(nn.Module):
                         dtype: torch.dtype | str | None = None, device_map: Any = None,
                         attn_implementation: str | None = None, is_trainable: bool = False
                         ) -> EmoLLMForConditionalGeneration:
-        """Load an EmoLLM folder (base + ``mvp.safetensors`` + adapter), or a plain base with a fresh MVP.
+        """Load an EmoLLM folder (the base it names + the saved MVP and LoRA weights), or a plain base with a fresh MVP.
 
-        ``base`` points a folder at another copy of its base model (a moved folder, a
-        local mirror of the hub id). ``mvp_config`` is only for plain bases: an EmoLLM
-        folder defines its own. ``is_trainable`` loads the LoRA adapter for further training.
+        Ours rather than ``PreTrainedModel.from_pretrained``: a folder holds only the trained
+        tensors, and the frozen ones must come from the base model (transformers would
+        initialise them at random). ``base`` points a folder at another copy of its base (a
+        moved folder, a local mirror of the hub id). ``mvp_config`` is only for plain bases:
+        an EmoLLM folder defines its own. ``is_trainable`` keeps the LoRA weights trainable.
         """
         load = {"dtype": dtype, "device_map": device_map, "attn_implementation": attn_implementation}
         if not is_emollm_dir(path):
             return cls.from_base(base or path, mvp_config, **load)
+        folder = Path(path)
         if mvp_config is not None:
             raise ValueError(f"{path} is an EmoLLM folder and defines its own MVP ({CONFIG_NAME}); "
                              "mvp_config / perspectives apply to plain base models only")
-        folder = Path(path)
-        config = EmoLLMConfig.load(folder / CONFIG_NAME)
+        config = EmoLLMConfig.read(folder)
         base_ref = base or config.base
         try:
             model = cls.from_base(base_ref, config.mvp, **load)
@@ -318,58 +365,75 @@ class EmoLLMForConditionalGeneration(nn.Module):
             raise EmoLLMLoadError(f"{folder / CONFIG_NAME} names the base model {base_ref!r}, which could not be "
                                   f"loaded: {exc}\nPoint at a copy of it with base=<hub id or folder> "
                                   "(model arg base=...)") from exc
-        if model.emollm_config.base_class != config.base_class:
+        if model.config.base_class != config.base_class:
             raise EmoLLMLoadError(f"{folder}: saved on a {config.base_class} base, but {base_ref!r} is a "
-                                  f"{model.emollm_config.base_class}")
-        if model.emollm_config.projector != config.projector:
+                                  f"{model.config.base_class}")
+        if model.config.projector != config.projector:
             raise EmoLLMLoadError(f"{folder}: the MVP was built for projector widths {asdict(config.projector)}, "
-                                  f"but {base_ref!r} has {asdict(model.emollm_config.projector)}")
-        model.load_mvp_weights(folder / MVP_WEIGHTS_NAME)
-        if config.lora is not None:
-            model.load_lora(folder / ADAPTER_DIR, is_trainable=is_trainable)
-        model.emollm_config = EmoLLMConfig(base=base_ref, base_class=config.base_class, mvp=config.mvp,
-                                           projector=config.projector, lora=config.lora, versions=config.versions)
+                                  f"but {base_ref!r} has {asdict(model.config.projector)}")
+        if config.format_version < 2:
+            model._load_weights(model.mvp, folder / MVP_WEIGHTS_NAME, required=model.mvp.state_dict())
+            if config.lora is not None:
+                model.load_lora(folder / ADAPTER_DIR, is_trainable=is_trainable)
+        else:
+            if config.lora is not None:
+                model.add_lora(_lora_config(config.lora))
+            model._load_weights(model, folder / WEIGHTS_NAME,
+                                required=[k for k in model.state_dict() if _is_saved_key(k)])
+            for name, param in model.named_parameters():
+                if "lora_" in name:
+                    param.requires_grad_(is_trainable)
+        model.config.base, model.config.lora, model.config.versions = base_ref, config.lora, config.versions
         return model
 
-    def load_mvp_weights(self, path: str | Path) -> None:
-        """Load ``mvp.safetensors`` strictly: every key present, none extra, same shapes (named on failure)."""
+    @staticmethod
+    def _load_weights(module: nn.Module, path: Path, required: Any) -> None:
+        """Load a safetensors file into ``module``: every ``required`` key present, none unknown, shapes equal."""
         from safetensors.torch import load_file
 
-        path = Path(path)
         if not path.is_file():
-            raise EmoLLMLoadError(f"{path} is missing: an EmoLLM folder needs the MVP weights next to {CONFIG_NAME}")
+            raise EmoLLMLoadError(f"{path} is missing: an EmoLLM folder needs its weights next to its config")
         state = load_file(str(path))
-        expected = self.mvp.state_dict()
-        missing = sorted(set(expected) - set(state))
-        unexpected = sorted(set(state) - set(expected))
-        wrong = sorted(k for k in set(state) & set(expected) if state[k].shape != expected[k].shape)
-        if missing or unexpected or wrong:
-            problems = [f"{label}: {', '.join(keys)}" for label, keys in
-                        (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong)) if keys]
-            raise EmoLLMLoadError(f"{path} does not match the MVP of {CONFIG_NAME} ({'; '.join(problems)})")
-        self.mvp.load_state_dict(state)
+        try:
+            result = module.load_state_dict(state, strict=False)  # torch names wrong shapes itself
+        except RuntimeError as exc:
+            raise EmoLLMLoadError(f"{path} does not match the model of its config ({exc})") from exc
+        missing = sorted(set(required) & set(result.missing_keys))
+        problems = [f"{label}: {', '.join(keys)}" for label, keys in
+                    (("missing", missing), ("unexpected", sorted(result.unexpected_keys))) if keys]
+        if problems:
+            raise EmoLLMLoadError(f"{path} does not match the model of its config ({'; '.join(problems)})")
 
-    def save_pretrained(self, save_directory: str | Path, processor: Any = None) -> Path:
-        """Write the EmoLLM layout (module docstring); ``emollm_config.json`` is written last."""
+    def save_pretrained(self, save_directory: str | Path, processor: Any = None, *,
+                        state_dict: dict[str, torch.Tensor] | None = None, is_main_process: bool = True,
+                        **kwargs: Any) -> Path:
+        """Write the EmoLLM layout (module docstring); ``config.json`` is written last.
+
+        ``Trainer`` calls this for every checkpoint (``state_dict``: the gathered weights under
+        FSDP / DeepSpeed). The weights are written with safetensors under the model's own
+        names rather than by ``PreTrainedModel.save_pretrained``, which renames LLaVA's keys to
+        its legacy checkpoint layout - names ``load_state_dict`` (what ``Trainer`` resumes
+        with) would not find.
+        """
         from safetensors.torch import save_file
 
-        from lmms_emotion.records import atomic_write_text
-
         out = Path(save_directory)
+        if not is_main_process:
+            return out
         out.mkdir(parents=True, exist_ok=True)
-        state = {k: v.detach().to("cpu").contiguous() for k, v in self.mvp.state_dict().items()}
-        save_file(state, str(out / MVP_WEIGHTS_NAME), metadata={"format": "pt"})
-        adapter = out / ADAPTER_DIR
-        if self.has_lora:
-            self.language_model.save_pretrained(str(adapter))
-        elif adapter.is_dir():
-            shutil.rmtree(adapter)  # a stale adapter from an earlier save into this folder
+        source = state_dict if state_dict is not None else self.state_dict()
+        trained = {k: v.detach().to("cpu").contiguous() for k, v in source.items() if _is_saved_key(k)}
+        save_file(trained, str(out / WEIGHTS_NAME), metadata={"format": "pt"})
+        for stale in (MVP_WEIGHTS_NAME, LEGACY_CONFIG_NAME):  # the first layout's files, if this folder had them
+            (out / stale).unlink(missing_ok=True)
+        if (out / ADAPTER_DIR).is_dir():
+            shutil.rmtree(out / ADAPTER_DIR)
         if processor is not None:
             processor.save_pretrained(str(out))
-        config = self.emollm_config
-        config.versions = _library_versions()
-        config.lora = self._lora_config_dict() if self.has_lora else None
-        atomic_write_text(out / CONFIG_NAME, json.dumps(config.to_dict(), indent=2, sort_keys=True) + "\n")
+        self.config.versions = _library_versions()
+        self.config.lora = self._lora_config_dict() if self.has_lora else None
+        self.config.format_version = FORMAT_VERSION
+        self.config.save_pretrained(str(out))
         return out
 
     # ---- LoRA ----
@@ -411,13 +475,13 @@ class EmoLLMForConditionalGeneration(nn.Module):
         self.language_model.train(self.training)
 
     def _lora_config_dict(self) -> dict[str, Any]:
-        """The adapter's main settings (the full peft config is ``adapter/adapter_config.json``)."""
+        """The adapter's peft settings, JSON-ready (what ``config.json`` stores to rebuild it)."""
         config = self.language_model.peft_config["default"].to_dict()
-        summary = {key: config.get(key) for key in _LORA_SUMMARY_KEYS}
+
         def plain(value: Any) -> Any:
             return sorted(value) if isinstance(value, (set, frozenset)) else str(value)
 
-        return json.loads(json.dumps(summary, default=plain))
+        return json.loads(json.dumps(config, default=plain))
 
     # ---- training helpers ----
 
@@ -440,31 +504,22 @@ class EmoLLMForConditionalGeneration(nn.Module):
         """Parameters that require gradients, by name."""
         return {name: p for name, p in self.named_parameters() if p.requires_grad}
 
-    def gradient_checkpointing_enable(self, **kwargs: Any) -> None:
-        self.base.gradient_checkpointing_enable(**kwargs)
+    def visual_token_count(self, kind: str, num_frames: int) -> int:
+        """LLM positions one image or video becomes through the MVP (a video on LLaVA-1.5: ``num_frames`` images)."""
+        vision = self.base.config.vision_config
+        per_frame = (int(vision.image_size) // int(vision.patch_size)) ** 2
+        image = self.config.mvp.image_token_count(per_frame)
+        if kind != "video":
+            return image
+        if self.kind == "video_llava":
+            return self.config.mvp.video_token_count(num_frames, per_frame + 1)  # Video-LLaVA keeps each CLS
+        return num_frames * image
 
     # ---- passthroughs ----
 
     @property
     def mvp(self) -> MultiPerspectiveProjector:
         return self.base.model.multi_modal_projector
-
-    @property
-    def config(self):
-        """The base model's transformers config (what Trainer and generate expect)."""
-        return self.base.config
-
-    @property
-    def generation_config(self):
-        return self.base.generation_config
-
-    @property
-    def device(self) -> torch.device:
-        return self.base.device
-
-    @property
-    def dtype(self) -> torch.dtype:
-        return self.base.dtype
 
     def get_input_embeddings(self) -> nn.Module:
         return self.base.get_input_embeddings()
@@ -561,7 +616,9 @@ __all__ = [
     "EmoLLMLlavaProcessor",
     "EmoLLMLoadError",
     "EmoLLMVideoLlavaProcessor",
+    "LEGACY_CONFIG_NAME",
     "MVP_WEIGHTS_NAME",
+    "WEIGHTS_NAME",
     "is_emollm_dir",
     "load_emollm",
     "load_processor",

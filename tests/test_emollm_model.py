@@ -11,9 +11,9 @@ import torch
 import transformers
 
 from lmms_emotion.models.emollm_model import (
-    ADAPTER_DIR,
     CONFIG_NAME,
-    MVP_WEIGHTS_NAME,
+    WEIGHTS_NAME,
+    EmoLLMConfig,
     EmoLLMForConditionalGeneration,
     EmoLLMLoadError,
     load_emollm,
@@ -133,12 +133,19 @@ def test_save_and_load_round_trip_gives_identical_logits(kind, tiny_llava_dir, t
     processor = load_processor(folder, model.emollm_config.mvp)
     out = model.save_pretrained(tmp_path / "run", processor=processor)
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["chat_template.jinja", CONFIG_NAME, MVP_WEIGHTS_NAME, "processor_config.json", "tokenizer.json",
+        ["chat_template.jinja", CONFIG_NAME, WEIGHTS_NAME, "processor_config.json", "tokenizer.json",
          "tokenizer_config.json"])
     saved = json.loads((out / CONFIG_NAME).read_text())
-    assert saved["base"] == str(folder.resolve()) and saved["lora"] is None and saved["adapter"] is None
+    assert saved["model_type"] == "emollm" and saved["format_version"] == 2
+    assert saved["base"] == str(folder.resolve()) and saved["lora"] is None
     assert saved["base_class"] == type(model.base).__name__ and saved["mvp"] == model.emollm_config.mvp.to_dict()
     assert set(saved["versions"]) == {"lmms_emotion", "transformers", "torch", "peft"}
+    assert EmoLLMConfig.from_pretrained(out).mvp == model.emollm_config.mvp  # transformers reads it too
+    # only the trained tensors are stored, under the model's own names; the frozen ones come from the base
+    from safetensors.torch import load_file
+
+    assert set(load_file(str(out / WEIGHTS_NAME))) == {f"base.model.multi_modal_projector.{k}"
+                                                        for k in model.mvp.state_dict()}
     # the saved processor is the stock class: any tool loads it
     stock = "VideoLlavaProcessor" if kind == "video_llava" else "LlavaProcessor"
     assert json.loads((out / "processor_config.json").read_text())["processor_class"] == stock
@@ -168,10 +175,12 @@ def test_lora_adapter_round_trips(tiny_video_llava_dir, media, tmp_path):
     assert not torch.allclose(with_lora, without)
 
     out = model.save_pretrained(tmp_path / "run", processor=processor)
-    assert (out / ADAPTER_DIR / "adapter_config.json").is_file()
-    assert (out / ADAPTER_DIR / "adapter_model.safetensors").is_file()
+    from safetensors.torch import load_file
+
+    stored = set(load_file(str(out / WEIGHTS_NAME)))
+    assert any("lora_A" in k for k in stored) and all("lora_" in k or "multi_modal_projector." in k for k in stored)
     saved = json.loads((out / CONFIG_NAME).read_text())
-    assert saved["adapter"] == ADAPTER_DIR and saved["lora"]["r"] == 4 and saved["lora"]["lora_alpha"] == 8
+    assert saved["lora"]["r"] == 4 and saved["lora"]["lora_alpha"] == 8
     assert sorted(saved["lora"]["target_modules"]) == sorted(["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
                                                               "up_proj", "down_proj"])
 
@@ -185,10 +194,11 @@ def test_lora_adapter_round_trips(tiny_video_llava_dir, media, tmp_path):
     trainable = EmoLLMForConditionalGeneration.from_pretrained(out, is_trainable=True)
     assert all(p.requires_grad for n, p in trainable.named_parameters() if "lora_" in n)
 
-    # saving a model without LoRA into the same folder removes the stale adapter
+    # saving a model without LoRA into the same folder leaves no LoRA behind
     plain = EmoLLMForConditionalGeneration.from_base(tiny_video_llava_dir, MVPConfig(**SMALL))
     plain.save_pretrained(out)
-    assert not (out / ADAPTER_DIR).exists() and not EmoLLMForConditionalGeneration.from_pretrained(out).has_lora
+    assert not EmoLLMForConditionalGeneration.from_pretrained(out).has_lora
+    assert not any("lora_" in k for k in load_file(str(out / WEIGHTS_NAME)))
 
 
 def test_a_plain_base_folder_loads_as_base_plus_fresh_mvp(tiny_llava_dir, media):
@@ -197,6 +207,7 @@ def test_a_plain_base_folder_loads_as_base_plus_fresh_mvp(tiny_llava_dir, media)
     assert processor.mvp_config == MVPConfig()
     inputs = processor(text=_chat(processor, "image"), images=media["images"][0], return_tensors="pt")
     assert int((inputs["input_ids"] == model.config.image_token_id).sum()) == MVPConfig().image_token_count(16)
+    assert model.visual_token_count("image", 8) == MVPConfig().image_token_count(16)
     patch_only, _ = load_emollm(tiny_llava_dir, mvp_config=MVPConfig(perspectives=("patch",)))
     assert list(patch_only.mvp.perspectives) == ["patch"]
 
@@ -230,16 +241,31 @@ def test_mvp_weights_that_do_not_match_are_named(tiny_llava_dir, tmp_path):
     from safetensors.torch import load_file, save_file
 
     out = EmoLLMForConditionalGeneration.from_base(tiny_llava_dir, MVPConfig(**SMALL)).save_pretrained(tmp_path / "run")
-    state = load_file(str(out / MVP_WEIGHTS_NAME))
-    state.pop("perspectives.query.queries")
-    state["perspectives.global.mlp.linear_1.weight"] = torch.zeros(3, 3)
-    save_file(state, str(out / MVP_WEIGHTS_NAME))
-    with pytest.raises(EmoLLMLoadError, match=r"missing: perspectives\.query\.queries; wrong shape: "
-                                              r"perspectives\.global\.mlp\.linear_1\.weight"):
+    state = load_file(str(out / WEIGHTS_NAME))
+    prefix = "base.model.multi_modal_projector."
+    state.pop(prefix + "perspectives.query.queries")
+    save_file(state, str(out / WEIGHTS_NAME))
+    with pytest.raises(EmoLLMLoadError, match=r"model.safetensors does not match .*missing: "
+                                              r"base\.model\.multi_modal_projector\.perspectives\.query\.queries"):
         EmoLLMForConditionalGeneration.from_pretrained(out)
-    (out / MVP_WEIGHTS_NAME).unlink()
-    with pytest.raises(EmoLLMLoadError, match="mvp.safetensors is missing"):
+    state[prefix + "perspectives.query.queries"] = torch.zeros(3, 3)
+    save_file(state, str(out / WEIGHTS_NAME))
+    with pytest.raises(EmoLLMLoadError, match=r"(?s)does not match .*size mismatch for "
+                                              r"base\.model\.multi_modal_projector\.perspectives\.query\.queries"):
         EmoLLMForConditionalGeneration.from_pretrained(out)
+    (out / WEIGHTS_NAME).unlink()
+    with pytest.raises(EmoLLMLoadError, match="model.safetensors is missing"):
+        EmoLLMForConditionalGeneration.from_pretrained(out)
+
+
+def test_dtype_and_device_come_from_transformers(tiny_llava_dir):
+    model = EmoLLMForConditionalGeneration.from_base(tiny_llava_dir, MVPConfig(**SMALL))
+    assert isinstance(model, transformers.PreTrainedModel) and model.dtype == torch.float32
+    assert model.device == torch.device("cpu")
+    model.to(torch.bfloat16)
+    assert model.dtype == torch.bfloat16 and model.mvp.perspectives["patch"].mlp.linear_1.weight.dtype == torch.bfloat16
+    model.activation_checkpointing_enable()
+    assert model.base.model.language_model.layers[0].gradient_checkpointing
 
 
 def test_other_architectures_are_refused(tiny_instructblip_dir):

@@ -16,10 +16,11 @@ Conversations follow the base's chat template with the loss on the assistant tur
 classification example whose record has an EmoPrompt rationale train on "reasoning, then
 ``Final answer: <label>``" (:func:`~lmms_emotion.training.data.with_rationales`).
 
-The final folder, and every checkpoint of a run whose weights are not sharded (single
-device, DDP), is written with the model's own ``save_pretrained`` (``emollm_config.json``,
-``mvp.safetensors``, ``adapter/``, the processor): ``--model emollm --model_args
-pretrained=<folder>`` loads it.
+The model is a transformers ``PreTrainedModel``, so ``Trainer`` writes every checkpoint of a
+run whose weights are not sharded (single device, DDP) with its ``save_pretrained`` - the
+EmoLLM layout (``config.json``, ``model.safetensors`` holding the MVP and LoRA weights, the
+processor) - and resumes by loading that file. The final folder is the same layout:
+``--model emollm --model_args pretrained=<folder>`` loads it, as it loads any checkpoint.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import TrainerCallback
 
 from lmms_emotion.training.args import EmoLLMRecipeArguments, EmoLLMTrainingArguments
 from lmms_emotion.training.collators import EmoLLMCollator
@@ -95,37 +95,6 @@ def weights_are_sharded() -> bool:
     return False
 
 
-class EmoLLMLayoutCallback(TrainerCallback):
-    """Also write each checkpoint in the EmoLLM layout, so ``pretrained=<checkpoint>`` evaluates it.
-
-    ``Trainer`` saves a non-``PreTrainedModel`` as one state dict (for resuming); this adds
-    the model's own ``save_pretrained`` beside it. Skipped when the weights are sharded
-    (FSDP / ZeRO-3): those checkpoints resume, and the final folder is gathered.
-    """
-
-    def on_save(self, args, state, control, model=None, processing_class=None, **kwargs):
-        if model is None or not state.is_world_process_zero or weights_are_sharded():
-            return control
-        folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
-        if folder.is_dir():
-            model.save_pretrained(folder, processor=processing_class)
-        return control
-
-
-def _media_token_counter(model: Any, num_frames: int):
-    """Visual tokens per image / video the MVP gives this base (for length-grouped batches)."""
-    vision = model.config.vision_config
-    per_frame = (int(vision.image_size) // int(vision.patch_size)) ** 2
-    mvp = model.emollm_config.mvp
-    image = mvp.image_token_count(per_frame)
-    if model.kind == "video_llava":
-        video = mvp.video_token_count(num_frames, per_frame + 1)  # Video-LLaVA keeps each frame's CLS token
-    else:
-        video = num_frames * image  # a video becomes num_frames images on an image-only base
-
-    return lambda kind: video if kind == "video" else image
-
-
 def _lora_settings(config: EmoLLMRecipeArguments) -> dict[str, Any]:
     return {"r": config.lora_r, "lora_alpha": config.lora_alpha, "lora_dropout": config.lora_dropout}
 
@@ -179,36 +148,31 @@ def build(config: EmoLLMRecipeArguments, args: EmoLLMTrainingArguments) -> Recip
             f"{config.num_frames} images (use a Video-LLaVA base for video)")
 
     dataset = ExampleDataset(examples, num_frames=config.num_frames, video_backend=config.video_backend,
-                             seed=args.seed, media_tokens=_media_token_counter(model, config.num_frames),
+                             seed=args.seed, media_tokens=lambda kind: model.visual_token_count(kind, config.num_frames),
                              text_tokens=lambda text: len(processor.tokenizer(text).input_ids))
     collator = EmoLLMCollator(processor, is_video_model=is_video_model, num_frames=config.num_frames,
                               model_max_length=config.model_max_length)
     return RecipeParts(model=model, processor=processor, dataset=dataset, collator=collator,
                         write_final=lambda trainer, out: write_final(trainer, out, config), eval_model="emollm",
-                        trainable_summary=summary, data_summary=data_summary, trainer_class=EmoLLMTrainer,
-                        callbacks=[EmoLLMLayoutCallback()])
+                        trainable_summary=summary, data_summary=data_summary, trainer_class=EmoLLMTrainer)
 
 
 def write_final(trainer: Any, output_dir: Path, config: EmoLLMRecipeArguments) -> dict[str, Any]:
-    """The EmoLLM layout through the model's ``save_pretrained`` (gathered first when sharded)."""
-    if weights_are_sharded():
-        state = trainer.accelerator.get_state_dict(trainer.model_wrapped)  # a collective: every rank
-        if not is_main_process():
-            return {}
-        model, _ = load_model(config)
-        trained = {k: v for k, v in state.items() if k in model.trainable_parameters()}
-        missing = sorted(set(model.trainable_parameters()) - set(trained))
+    """The EmoLLM layout through the model's ``save_pretrained`` (the trained tensors gathered first when sharded)."""
+    from lmms_emotion.models.emollm_model import _is_saved_key
+
+    # a collective under FSDP / ZeRO-3: every rank takes part
+    state = trainer.accelerator.get_state_dict(trainer.model_wrapped) if weights_are_sharded() else None
+    if not is_main_process():
+        return {}
+    model = trainer.accelerator.unwrap_model(trainer.model)
+    if state is not None:
+        missing = sorted(k for k in model.state_dict() if _is_saved_key(k) and k not in state)
         if missing:
             raise RuntimeError(f"the gathered state lacks trained tensors: {missing[:5]}")
-        model.load_state_dict(trained, strict=False)
-    else:
-        if not is_main_process():
-            return {}
-        model = trainer.accelerator.unwrap_model(trainer.model)
-    model.save_pretrained(output_dir, processor=trainer.processing_class)
-    trained = model.trainable_parameters()
+    model.save_pretrained(output_dir, processor=trainer.processing_class, state_dict=state)
     return {"emollm_folder": str(output_dir), "lora": model.has_lora,
-            "trained_parameters": int(sum(p.numel() for p in trained.values()))}
+            "trained_parameters": int(sum(p.numel() for p in model.trainable_parameters().values()))}
 
 
 def train(config: EmoLLMRecipeArguments, args: EmoLLMTrainingArguments):
