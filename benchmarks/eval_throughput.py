@@ -1,24 +1,33 @@
-"""Throughput of the ``emovit`` wrapper at batch 1/8/16 versus lmms-eval's built-in ``instructblip`` wrapper.
+"""Evaluation throughput on CPU, each gain as a ratio measured in one run (arms interleaved round by round).
 
-Both wrappers answer the same N generate_until requests (our closed-set emotion prompt in
-EmoVIT's style, one image each) on the same checkpoint, through their real
-``generate_until`` entry points. Every answer is forced to the same length (``min_new_tokens
-= max_new_tokens``, also set on the built-in's generation config, which it reads), so the
-rates compare the same work. The built-in wrapper supports batch 1 only.
+Realistic media written by the script: 640x480 JPEGs with photographic texture (about 100 kB
+each) and short MP4s (640x480, 2 s at 8 fps). The model is the test kit's tiny InstructBLIP
+with InstructBLIP's 32 query tokens, so host work (decode, resize) and LLM token counts are
+realistic while the model itself is small. Sections:
 
-Default: the tiny InstructBLIP of the test kit on CPU (what CI can run)::
+1. **samples/s** of the ``emovit`` wrapper at batch 1/8/32 against lmms-eval's built-in
+   ``instructblip`` wrapper (which accepts batch 1 only, so it runs at batch 1, labelled),
+   and ``emovit`` at batch 8 against its own serial mode (``prefetch=0``: decode and
+   preprocess in the model's thread), on images and on a mixed image/video set. Every
+   answer is forced to the same length (``min_new_tokens = max_new_tokens``, also on the
+   built-in's generation config) so the arms do the same work. Arms run one pass each per
+   round, in a rotating order; the figure is the median over rounds.
+2. **LLM token positions per sample**: closed-set likelihood scoring (8 labels, shared
+   prefix) versus generating the answer (the label's tokens plus end-of-sequence), counted
+   by a hook on the language model, padding included; and what the previous
+   one-pass-per-label scoring computed.
+3. **Decode steps per batch** with and without the stop string passed to ``generate``,
+   against the longest answer + 1 (the step that completes the stop string).
+4. **build-data images/s** at ``--workers 1`` and ``--workers 2`` (EmoSet layout, 640x480
+   JPEGs, full decode verification), interleaved rounds.
 
-    python benchmarks/eval_throughput.py                    # N=32, 16 new tokens, median of 3
+::
 
-``--full-size``: InstructBLIP-Vicuna-7B built from its configuration with random weights
-(nothing downloaded; the tiny test-kit tokenizers stand in for Vicuna's and BERT's), in
-bf16 on the GPU when there is one, also reporting peak GPU memory. Both wrappers get the
-same in-memory model (the built-in wrapper's constructor would reload it in fp32)::
+    python benchmarks/eval_throughput.py                       # all sections, ~3-6 minutes on 2 cores
+    python benchmarks/eval_throughput.py --sections 1 --rounds 5
 
-    python benchmarks/eval_throughput.py --full-size --num-samples 64 --max-new-tokens 32
-
-``--text-layers/--vision-layers/--qformer-layers`` shrink the full-size depth (widths stay)
-to smoke-test that path on a CPU.
+The load average is printed at the start and the end: on a shared machine, compare ratios
+(arms see the same load) rather than absolute rates.
 """
 
 from __future__ import annotations
@@ -32,23 +41,52 @@ import time
 import warnings
 from pathlib import Path
 
+LABEL_SET = "mikels8"
 
-def _docs(folder: Path, count: int, size: int) -> list[dict]:
-    from lmms_emotion.prompts import apply_style, closed_set_prompt
-    from lmms_emotion.taxonomy import get_label_set
+
+# --- media and docs --------------------------------------------------------------------------------
+
+
+def write_photo(path: Path, seed: int, size: tuple[int, int] = (640, 480)) -> Path:
+    """A 640x480 JPEG with photo-like content: a smooth colour field plus fine grain (quality 90)."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
     from lmms_emotion.testing.media_files import write_image
 
-    labels = list(get_label_set("mikels8").labels)
+    write_image(path, seed=seed, size=size)  # the test kit's smooth seeded field
+    rng = np.random.default_rng(seed)
+    base = np.asarray(Image.open(path).convert("RGB"), dtype=np.int16)
+    grain = Image.fromarray(rng.integers(0, 255, (size[1] // 4, size[0] // 4, 3), dtype=np.uint8))
+    grain = np.asarray(grain.resize(size, Image.BICUBIC).filter(ImageFilter.GaussianBlur(1)), dtype=np.int16)
+    pixels = np.clip(base + (grain - 128) // 3 + rng.integers(-10, 11, base.shape), 0, 255).astype(np.uint8)
+    Image.fromarray(pixels).save(path, format="JPEG", quality=90)
+    return path
+
+
+def make_docs(folder: Path, images: int, videos: int) -> tuple[list[dict], list[dict]]:
+    """(image docs, mixed image/video docs) with our closed-set EmoVIT-style prompt."""
+    from lmms_emotion.prompts import apply_style, closed_set_prompt
+    from lmms_emotion.taxonomy import get_label_set
+    from lmms_emotion.testing.media_files import write_video
+
+    labels = list(get_label_set(LABEL_SET).labels)
     prompt = apply_style(closed_set_prompt(labels), "emovit")
-    docs = []
-    for i in range(count):
-        path = write_image(folder / f"bench_{i}.jpg", seed=i, size=(size, size))
-        docs.append({"id": f"bench/{i}", "label_set": "mikels8", "answer": labels[i % len(labels)],
-                     "media_types": ["image"], "media_paths": [str(path)], "prompt": prompt})
-    return docs
+
+    def doc(i: int, kind: str, path: Path) -> dict:
+        return {"id": f"bench/{i}", "task": "emotion_closed", "label_set": LABEL_SET, "answer": labels[i % 8],
+                "modality": kind, "media_types": [kind], "media_paths": [str(path)], "prompt": prompt}
+
+    image_docs = [doc(i, "image", write_photo(folder / f"photo_{i}.jpg", seed=i)) for i in range(images)]
+    clips = [write_video(folder / f"clip_{i}.mp4", seed=i, num_frames=16, fps=8, size=(640, 480))
+             for i in range(videos)]
+    mixed = list(image_docs)
+    for j, clip in enumerate(clips):  # spread the videos through the image docs
+        mixed.insert((j * len(mixed)) // max(len(clips), 1), doc(images + j, "video", clip))
+    return image_docs, [dict(d, id=f"bench/{i}") for i, d in enumerate(mixed)]
 
 
-def _requests(docs: list[dict], gen_kwargs: dict) -> list:
+def requests_for(docs: list[dict], gen_kwargs: dict) -> list:
     from lmms_eval.api.instance import Instance
 
     from lmms_emotion.task_utils import doc_to_visual
@@ -57,159 +95,274 @@ def _requests(docs: list[dict], gen_kwargs: dict) -> list:
                      metadata={"task": "bench", "doc_id": i, "repeats": 1}) for i, d in enumerate(docs)]
 
 
-def _rate(model, docs: list[dict], gen_kwargs: dict, repeats: int) -> tuple[float, float, list[float]]:
-    """Median samples/s over ``repeats`` timed passes (after one untimed warm-up pass on 2 docs).
-
-    Returns the wall-clock rate, the rate per CPU-second of this process (steadier on a
-    shared CPU, where other jobs stretch wall time), and the wall-clock rate of each pass.
-    """
-    import torch
-
+def attach(model, docs: list[dict]):
     model.task_dict = {"bench": {"test": docs}}
-    model.generate_until(_requests(docs[:2], gen_kwargs))
-    rates, cpu_rates = [], []
-    for _ in range(repeats):
-        if torch.cuda.is_available():
-            torch.cuda.synchronize()
-        start, cpu_start = time.perf_counter(), time.process_time()
-        answers = model.generate_until(_requests(docs, gen_kwargs))
-        if torch.cuda.is_available():
-            torch.cuda.synchronize()
-        rates.append(len(docs) / (time.perf_counter() - start))
-        cpu_rates.append(len(docs) / max(time.process_time() - cpu_start, 1e-9))
-        if len(answers) != len(docs):
-            raise SystemExit(f"{type(model).__name__} returned {len(answers)} answers for {len(docs)} requests")
-    return statistics.median(rates), statistics.median(cpu_rates), rates
+    return model
 
 
-def _builtin_from_loaded(model, processor, device):
-    """lmms-eval's ``instructblip`` wrapper around an in-memory model (its constructor only loads from disk)."""
-    from lmms_eval.api.model import lmms
+class PositionCounter:
+    """Counts the language model's forward calls and the token positions they compute (padding included)."""
+
+    def __init__(self, module) -> None:
+        self.calls = 0
+        self.positions = 0
+        self.handle = module.register_forward_pre_hook(self._hook, with_kwargs=True)
+
+    def _hook(self, module, args, kwargs) -> None:
+        tensor = kwargs.get("inputs_embeds")
+        if tensor is None:
+            tensor = kwargs.get("input_ids", args[0] if args else None)
+        self.calls += 1
+        self.positions += int(tensor.shape[0] * tensor.shape[1])
+
+    def remove(self) -> None:
+        self.handle.remove()
+
+
+def loadavg() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min) on {os.cpu_count()} CPUs"
+
+
+# --- section 1: samples/s --------------------------------------------------------------------------
+
+
+def section_throughput(args, model_dir: Path, image_docs: list[dict], mixed_docs: list[dict]) -> None:
+    import torch
     from lmms_eval.models.simple.instructblip import InstructBLIP
 
-    builtin = InstructBLIP.__new__(InstructBLIP)
-    lmms.__init__(builtin)
-    builtin._model, builtin._image_processor = model, processor
-    builtin._tokenizer, builtin._config = processor.tokenizer, model.config
-    builtin.batch_size_per_gpu, builtin._device = 1, device
-    return builtin
+    from lmms_emotion.models.emovit import EmoVIT
+
+    gen_kwargs = {"max_new_tokens": args.max_new_tokens, "min_new_tokens": args.max_new_tokens,
+                  "do_sample": False, "until": ["\n\n"]}
+    builtin = InstructBLIP(pretrained=str(model_dir), device="cpu", batch_size=1)
+    builtin.model.language_model.generation_config.min_new_tokens = args.max_new_tokens  # same work
+    builtin.model.generation_config.min_new_tokens = args.max_new_tokens
+
+    def ours(batch_size: int, prefetch: int) -> EmoVIT:
+        return EmoVIT(pretrained=str(model_dir), device="cpu", batch_size=batch_size, prefetch=prefetch,
+                      num_frames=args.num_frames)
+
+    arms = {
+        "instructblip built-in, batch 1 (its only batch size)": (builtin, image_docs),
+        "emovit batch 1": (ours(1, args.prefetch), image_docs),
+        "emovit batch 8": (ours(8, args.prefetch), image_docs),
+        "emovit batch 32": (ours(32, args.prefetch), image_docs),
+        "emovit batch 8, serial (prefetch=0)": (ours(8, 0), image_docs),
+        "emovit batch 8, images+videos": (ours(8, args.prefetch), mixed_docs),
+        "emovit batch 8, images+videos, serial": (ours(8, 0), mixed_docs),
+    }
+    for model, docs in arms.values():  # warm-up: load code paths, allocator, file cache
+        attach(model, docs).generate_until(requests_for(docs[:2], gen_kwargs))
+    rates: dict[str, list[float]] = {name: [] for name in arms}
+    names = list(arms)
+    print(f"\n[1] samples/s, {len(image_docs)} images (640x480 JPEG) / {len(mixed_docs)} images+videos, "
+          f"{args.max_new_tokens} new tokens each, torch threads {torch.get_num_threads()}, prefetch "
+          f"{args.prefetch}, {args.rounds} rounds (arms interleaved, order rotated each round)")
+    for round_index in range(args.rounds):
+        order = names[round_index % len(names):] + names[:round_index % len(names)]
+        for name in order:
+            model, docs = arms[name]
+            requests = requests_for(docs, gen_kwargs)
+            start = time.perf_counter()
+            answers = model.generate_until(requests)
+            rates[name].append(len(docs) / (time.perf_counter() - start))
+            if len(answers) != len(docs):
+                raise SystemExit(f"{name}: {len(answers)} answers for {len(docs)} requests")
+    median = {name: statistics.median(values) for name, values in rates.items()}
+    builtin_name = names[0]
+    for name in names:
+        runs = ", ".join(f"{r:.1f}" for r in rates[name])
+        print(f"  {name:52s} {median[name]:7.2f} samples/s   (rounds: {runs})")
+    print("  ratios:")
+    for batch in (1, 8, 32):
+        name = f"emovit batch {batch}"
+        print(f"    {name} / built-in batch 1 (built-in has no batch {batch}):".ljust(66)
+              + f"{median[name] / median[builtin_name]:6.2f}x" if batch != 1 else
+              f"    {name} / built-in batch 1 (same batch size):".ljust(66)
+              + f"{median[name] / median[builtin_name]:6.2f}x")
+    print(f"    {'emovit batch 8 / its serial mode (images):':62s}"
+          f"{median['emovit batch 8'] / median['emovit batch 8, serial (prefetch=0)']:6.2f}x")
+    print(f"    {'emovit batch 8 / its serial mode (images+videos):':62s}"
+          f"{median['emovit batch 8, images+videos'] / median['emovit batch 8, images+videos, serial']:6.2f}x")
 
 
-def _full_size_components(args, device: str):
-    """InstructBLIP-Vicuna-7B shapes (``--*-layers`` depths), random bf16 weights, stand-in tokenizers."""
-    from lmms_emotion.testing.full_size import instructblip_vicuna_7b
-
-    model, processor = instructblip_vicuna_7b(device, vision_layers=args.vision_layers,
-                                              qformer_layers=args.qformer_layers, text_layers=args.text_layers)
-    return model.eval(), processor
+# --- section 2: LLM positions ----------------------------------------------------------------------
 
 
-def main() -> None:
+def section_positions(args, model_dir: Path, image_docs: list[dict]) -> None:
+    from lmms_emotion.models.emovit import EmoVIT
+    from lmms_emotion.task_utils import doc_options
+
+    docs = image_docs[:16]
+    labels = doc_options(docs[0])
+    scorer = attach(EmoVIT(pretrained=str(model_dir), device="cpu", batch_size=8, scoring="likelihood"), docs)
+    prompt_ids = scorer._text_ids(docs[0]["prompt"])
+    label_ids = [scorer._continuation_ids(docs[0]["prompt"], " " + label, prompt_ids) for label in labels]
+    answer_tokens = max(len(ids) for ids in label_ids) + 1  # the longest label, then end-of-sequence
+    prompt_positions = scorer.num_query_tokens + len(prompt_ids)
+
+    counter = PositionCounter(scorer.model.language_model)
+    scorer.generate_until(requests_for(docs, {}))
+    likelihood = counter.positions / len(docs)
+    counter.remove()
+
+    generator = attach(EmoVIT(pretrained=str(model_dir), device="cpu", batch_size=8), docs)
+    counter = PositionCounter(generator.model.language_model)
+    generator.generate_until(requests_for(docs, {"max_new_tokens": answer_tokens, "min_new_tokens": answer_tokens}))
+    generation = counter.positions / len(docs)
+    counter.remove()
+    previous = sum(prompt_positions + len(ids) for ids in label_ids)  # one full pass per label (no padding)
+    print(f"\n[2] LLM token positions per sample (closed set, {len(labels)} labels of {min(map(len, label_ids))}-"
+          f"{max(map(len, label_ids))} tokens; prompt = {scorer.num_query_tokens} query embeddings + "
+          f"{len(prompt_ids)} text tokens; batch 8)")
+    print(f"  generation (answer = longest label + end-of-sequence, {answer_tokens} steps): {generation:8.1f}")
+    print(f"  likelihood scoring, shared prefix (now):                     {likelihood:8.1f}   "
+          f"{likelihood / generation:5.2f}x generation")
+    print(f"  likelihood scoring, one pass per label (previous, unpadded): {previous:8.1f}   "
+          f"{previous / generation:5.2f}x generation")
+
+
+# --- section 3: decode steps -----------------------------------------------------------------------
+
+
+def section_decode_steps(args, model_dir: Path, image_docs: list[dict]) -> None:
+    from lmms_emotion.models.emovit import EmoVIT
+
+    docs = image_docs[:16]
+    limit = 32
+    model = attach(EmoVIT(pretrained=str(model_dir), device="cpu", batch_size=8, repetition_penalty=1.0), docs)
+    tokenizer = model.tokenizer
+    # each doc's answer without stop strings, with its token ids, to find a stop string several answers contain
+    raw_ids: list[list[int]] = []
+    original = tokenizer.batch_decode
+
+    def capture(ids, **kwargs):
+        raw_ids.extend([int(t) for t in row] for row in ids)
+        return original(ids, **kwargs)
+
+    tokenizer.batch_decode = capture
+    counter = PositionCounter(model.model.language_model)
+    texts = model.generate_until(requests_for(docs, {"max_new_tokens": limit}))
+    steps_without = counter.calls / 2  # two batches of 8
+    counter.remove()
+    del tokenizer.batch_decode
+    counts: dict[str, int] = {}
+    for text in texts:
+        for piece in {text[i:i + 5] for i in range(1, len(text) - 4) if text[i:i + 5].isalpha()}:
+            counts[piece] = counts.get(piece, 0) + 1
+    # the string most answers contain, earliest in the answer that contains it last (so stopping saves steps)
+    stop = min(sorted(counts), key=lambda p: (-counts[p], max(t.find(p) if p in t else len(t) for t in texts)))
+
+    def needed(ids: list[int]) -> int:
+        for k in range(1, len(ids) + 1):
+            if stop in tokenizer.decode(ids[:k], skip_special_tokens=True):
+                return k
+        return len(ids)
+
+    # the collator orders requests longest first; batches are consecutive in that order
+    order = sorted(range(len(docs)), key=lambda i: (-model.request_cost(model._unpack(i, requests_for(docs, {})[i],
+                                                                                         "generate")), i))
+    by_doc = {doc_index: needed(raw_ids[position]) for position, doc_index in enumerate(order)}
+    per_batch_calls: list[int] = []
+    counter = PositionCounter(model.model.language_model)
+    generate = model.generate_batch
+
+    def counted(samples, generation, prepared=None):
+        before = counter.calls
+        out = generate(samples, generation, prepared=prepared)
+        per_batch_calls.append(counter.calls - before)
+        return out
+
+    model.generate_batch = counted
+    model.generate_until(requests_for(docs, {"max_new_tokens": limit, "until": [stop]}))
+    counter.remove()
+    print(f"\n[3] decode steps per batch of 8 (max_new_tokens {limit}, stop string {stop!r} found in "
+          f"{counts[stop]} of {len(docs)} answers)")
+    for batch_index, calls in enumerate(per_batch_calls):
+        rows = order[batch_index * 8:(batch_index + 1) * 8]
+        longest = max(by_doc[i] for i in rows)
+        print(f"  batch {batch_index}: without stop strings {steps_without:4.0f}, with stop strings {calls:3d}; "
+              f"longest answer + 1 = {longest - 1} + 1 = {longest}")
+
+
+# --- section 4: build-data workers -----------------------------------------------------------------
+
+
+def section_build_data(args, folder: Path) -> None:
+    from lmms_emotion.cli import main as cli_main
+    from lmms_emotion.testing.raw_emoset import write_emoset
+
+    raw = folder / "raw_emoset"
+    per_split = {"train": args.build_images // 16, "val": args.build_images // 32, "test": args.build_images // 32}
+    write_emoset(raw, per_class=per_split, image_size=(64, 48))
+    images = sorted((raw / "image").rglob("*.jpg"))
+    for seed, path in enumerate(images):
+        write_photo(path, seed=1000 + seed)
+    rates: dict[int, list[float]] = {1: [], 2: []}
+    print(f"\n[4] build-data emoset, {len(images)} JPEGs of 640x480, --verify decode, {args.rounds} rounds "
+          "(workers 1 and 2 interleaved)")
+    for round_index in range(args.rounds):
+        for workers in ((1, 2) if round_index % 2 == 0 else (2, 1)):
+            out = folder / f"built_{round_index}_{workers}"
+            start = time.perf_counter()
+            code = cli_main(["build-data", "emoset", "--raw", str(raw), "--data-root", str(out),
+                             "--workers", str(workers)])
+            seconds = time.perf_counter() - start
+            if code not in (0, None):
+                raise SystemExit(f"build-data failed with exit code {code}")
+            rates[workers].append(len(images) / seconds)
+    one, two = statistics.median(rates[1]), statistics.median(rates[2])
+    for workers in (1, 2):
+        runs = ", ".join(f"{r:.1f}" for r in rates[workers])
+        print(f"  --workers {workers}: {statistics.median(rates[workers]):7.1f} images/s   (rounds: {runs})")
+    print(f"  ratio 2 workers / 1 worker: {two / one:5.2f}x")
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--num-samples", type=int, default=32)
-    parser.add_argument("--max-new-tokens", type=int, default=16)
-    parser.add_argument("--batch-sizes", default="1,8,16")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sections", default="1,2,3,4")
+    parser.add_argument("--images", type=int, default=64, help="image docs (section 1)")
+    parser.add_argument("--videos", type=int, default=16, help="video docs added to the mixed set (section 1)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--max-new-tokens", type=int, default=8)
+    parser.add_argument("--num-frames", type=int, default=8)
+    parser.add_argument("--prefetch", type=int, default=2)
+    parser.add_argument("--build-images", type=int, default=256, help="images in the build-data section")
     parser.add_argument("--threads", type=int, default=1,
-                        help="torch CPU threads (default 1: steadier figures for a tiny model on a shared CPU; "
-                             "0 keeps torch's default)")
-    parser.add_argument("--full-size", action="store_true", help="InstructBLIP-Vicuna-7B shapes, random bf16 weights")
-    parser.add_argument("--device", default=None, help="default: cuda when available, else cpu")
-    parser.add_argument("--text-layers", type=int, default=32)
-    parser.add_argument("--vision-layers", type=int, default=39)
-    parser.add_argument("--qformer-layers", type=int, default=12)
-    parser.add_argument("--skip-builtin", action="store_true")
+                        help="torch CPU threads (default 1: the machine is shared; 0 keeps torch's default)")
     args = parser.parse_args()
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     warnings.filterwarnings("ignore")
     import torch
-    from lmms_emotion.models.emovit import EmoVIT
+    from loguru import logger
     from transformers.utils import logging as hf_logging
 
+    from lmms_emotion.testing.tiny_models import build_tiny_instructblip
+
+    logger.remove()
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+    os.environ["TQDM_DISABLE"] = "1"
     if args.threads:
         torch.set_num_threads(args.threads)
-    device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
-    batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
-    gen_kwargs = {"max_new_tokens": args.max_new_tokens, "min_new_tokens": args.max_new_tokens,
-                  "do_sample": False, "until": ["\n\n"]}
-    workdir = Path(tempfile.mkdtemp(prefix="lmms_emotion_throughput_"))
-
-    if args.full_size:
-        model, processor = _full_size_components(args, device)
-        image_side = 224
-
-        class Preloaded(EmoVIT):
-            def load_model(self, pretrained, *, dtype, device_map):
-                self.install_components(model, processor)
-
-        def ours(batch_size: int):
-            return Preloaded(pretrained="random-init InstructBLIP-Vicuna-7B", device=device, batch_size=batch_size)
-
-        def builtin():
-            return _builtin_from_loaded(model, processor, device)
-
-        checkpoint = (f"InstructBLIP-Vicuna-7B shapes (text {args.text_layers} / vision {args.vision_layers} / "
-                      f"Q-Former {args.qformer_layers} layers), random weights, bf16")
-    else:
-        from lmms_emotion.testing.tiny_models import build_tiny_instructblip
-
-        model_dir = build_tiny_instructblip(workdir / "tiny_instructblip", seed=0)
-        image_side = 32
-
-        def ours(batch_size: int):
-            return EmoVIT(pretrained=str(model_dir), device=device, batch_size=batch_size)
-
-        def builtin():
-            from lmms_eval.models.simple.instructblip import InstructBLIP
-
-            return InstructBLIP(pretrained=str(model_dir), device=device, batch_size=1)
-
-        checkpoint = "tiny InstructBLIP of the test kit (fp32)"
-
-    docs = _docs(workdir, args.num_samples, image_side)
-    print(f"checkpoint: {checkpoint}")
-    print(f"device: {device}{f' ({torch.cuda.get_device_name()})' if device.startswith('cuda') else ''}, "
-          f"torch threads {torch.get_num_threads()}, {args.num_samples} samples x {args.max_new_tokens} new tokens, "
-          f"median of {args.repeats}")
-
-    results: dict[str, float] = {}
-    cpu_results: dict[str, float] = {}
-
-    def record(name: str, wrapper) -> None:
-        if device.startswith("cuda"):
-            torch.cuda.reset_peak_memory_stats()
-        rate, cpu_rate, runs = _rate(wrapper, docs, gen_kwargs, args.repeats)
-        results[name], cpu_results[name] = rate, cpu_rate
-        peak = (f"   peak GPU memory {torch.cuda.max_memory_allocated() / 2**30:.1f} GiB"
-                if device.startswith("cuda") else f"   {cpu_rate:8.2f} per CPU-second")
-        print(f"  {name:32s} {rate:8.2f} samples/s{peak}   (runs: {', '.join(f'{r:.2f}' for r in runs)})")
-
-    for batch_size in batch_sizes:
-        wrapper = ours(batch_size)
-        record(f"emovit batch {batch_size}", wrapper)
-        del wrapper
-    reference_name = "instructblip (built-in) batch 1"
-    if not args.skip_builtin:
-        reference = builtin()
-        reference.model.language_model.generation_config.min_new_tokens = args.max_new_tokens  # same work
-        record(reference_name, reference)
-
-    for title, table in (("wall clock", results), ("CPU time", cpu_results)):
-        if device.startswith("cuda") and title == "CPU time":
-            continue
-        base = table.get(reference_name)
-        one = table.get("emovit batch 1")
-        if not base and not (one and len(table) > 1):
-            continue
-        print(f"ratios ({title}):")
-        for name, value in table.items():
-            if name.startswith("emovit"):
-                versus = f"{value / base:6.2f}x the built-in wrapper" if base else ""
-                own = f"{value / one:6.2f}x emovit batch 1" if one and name != "emovit batch 1" else ""
-                print(f"  {name:32s} {versus}   {own}")
+    sections = {int(s) for s in args.sections.split(",") if s.strip()}
+    folder = Path(tempfile.mkdtemp(prefix="lmms_emotion_eval_throughput_"))
+    print(f"start: {loadavg()}")
+    print(f"model: the test kit's tiny InstructBLIP with 32 query tokens (fp32, CPU); torch {torch.__version__}")
+    model_dir = build_tiny_instructblip(folder / "tiny_instructblip", seed=0, num_query_tokens=32)
+    image_docs, mixed_docs = make_docs(folder / "media", args.images, args.videos)
+    if 1 in sections:
+        section_throughput(args, model_dir, image_docs, mixed_docs)
+    if 2 in sections:
+        section_positions(args, model_dir, image_docs)
+    if 3 in sections:
+        section_decode_steps(args, model_dir, image_docs)
+    if 4 in sections:
+        section_build_data(args, folder)
+    print(f"\nend: {loadavg()}")
+    return 0
 
 
 if __name__ == "__main__":
