@@ -331,3 +331,18 @@ def test_data_root_that_is_a_file_gets_a_message(samples, tmp_path, capsys):
     assert main(["build-data", "emoset", "--raw", str(samples["emoset"]), "--data-root", str(not_a_folder)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("build-data failed: Not a directory") and "--data-root" in err
+
+
+@pytest.mark.parametrize("dataset", sorted(set(available_writers()) - {"artphoto", "fi", "unbiasedemo"}))
+def test_every_builder_names_an_annotation_file_that_is_not_text(samples, dataset, tmp_path):
+    """A byte that neither UTF-8 nor Windows-1252 can decode: a message naming the file, never a traceback."""
+    raw = _copy(samples[dataset], tmp_path)
+    annotations = [p for p in raw.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".jsonl", ".csv",
+                                                                                      ".tsv", ".txt")
+                   and p.name.lower() not in ("readme.txt", "license.txt")]
+    assert annotations
+    for path in annotations:
+        path.write_bytes(b"\x81" + path.read_bytes())
+    with pytest.raises(BuildError) as err:
+        _build(dataset, raw, tmp_path / "out")
+    assert any(str(p) in str(err.value) for p in annotations), str(err.value)

@@ -22,6 +22,7 @@ majority-labelled images (``--seed``, default 0), recorded in each record.
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from lmms_emotion.sources.common import (
     IssueLog,
     ListedImage,
     link_media,
+    read_text_file,
     require_dir,
     require_file,
     safe_relative,
@@ -99,8 +101,7 @@ def build(options: BuildOptions) -> BuildResult:
     labels = get_label_set(table.label_set).labels
     issues = IssueLog(NAME, skip_bad=options.skip_bad)
 
-    with truth.open("r", encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+    rows = list(csv.reader(io.StringIO(read_text_file(truth, NAME), newline="")))
     if not rows:
         raise BuildError(f"{NAME}: {truth} is empty. {OBTAIN}")
     columns = _columns(rows[0], truth, labels)

@@ -110,12 +110,25 @@ def require_file(path: Path, what: str, dataset: str, hint: str) -> Path:
     return path
 
 
+def read_text_file(path: Path, dataset: str) -> str:
+    """A UTF-8 text file's content (a byte-order mark accepted, as Windows editors add one).
+
+    Bytes that are not UTF-8 stop the build naming the file, the line and the fix.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        raise BuildError(f"{dataset}: {path} line {line}: not UTF-8 text (byte {err.start}); re-download the file "
+                         "from the official release, or re-save it as UTF-8") from None
+
+
 def load_json_file(path: Path, dataset: str) -> object:
     """Parse a JSON file, naming the file and position on failure."""
+    text = read_text_file(path, dataset)
     try:
-        # utf-8-sig: a byte-order mark (Windows editors add one) is accepted, as every table reader does
-        with path.open("r", encoding="utf-8-sig") as handle:
-            return json.load(handle)
+        return json.loads(text)
     except json.JSONDecodeError as err:
         raise BuildError(f"{dataset}: {path} is not valid JSON ({err.msg}, line {err.lineno} column {err.colno})") from None
 

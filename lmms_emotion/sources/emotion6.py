@@ -40,6 +40,7 @@ from lmms_emotion.sources.common import (
     ListedImage,
     build_option,
     link_media,
+    read_text_file,
     require_dir,
     require_file,
     safe_relative,
@@ -91,7 +92,7 @@ def vote_winner(votes: dict[str, float]) -> tuple[str | None, str | None]:
 
 def _read_rows(path: Path, issues: IssueLog) -> list[tuple[int, str, dict]]:
     """(row number, image path, values) for every well-formed row."""
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines = read_text_file(path, NAME).splitlines()
     if not lines:
         raise BuildError(f"{NAME}: {path} is empty. {OBTAIN}")
     first = lines[0].split("\t")

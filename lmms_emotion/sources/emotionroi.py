@@ -25,6 +25,7 @@ from lmms_emotion.sources.common import (
     PendingItem,
     keep_readable,
     link_media,
+    read_text_file,
     require_dir,
     safe_relative,
 )
@@ -61,7 +62,7 @@ def build(options: BuildOptions) -> BuildResult:
         if list_file is None:
             continue
         pending = []
-        for row_no, line in enumerate(list_file.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        for row_no, line in enumerate(read_text_file(list_file, NAME).splitlines(), start=1):
             text = line.strip()
             if not text:
                 continue

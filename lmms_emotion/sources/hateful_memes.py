@@ -31,6 +31,7 @@ from lmms_emotion.sources.common import (
     PendingItem,
     keep_readable,
     link_media,
+    read_text_file,
     require_dir,
     safe_relative,
 )
@@ -46,7 +47,7 @@ SPLIT_FILES = ("train", "dev_seen", "test_seen", "dev_unseen", "test_unseen", "d
 
 def _read_lines(path: Path, issues: IssueLog) -> list[tuple[int, dict]]:
     rows = []
-    for row, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+    for row, line in enumerate(read_text_file(path, NAME).splitlines(), start=1):
         if not line.strip():
             continue
         try:

@@ -39,6 +39,7 @@ from lmms_emotion.sources.common import (
     is_hidden,
     keep_readable,
     link_media,
+    read_text_file,
     require_dir,
 )
 from lmms_emotion.taxonomy import get_dataset_table, webemo_levels
@@ -87,7 +88,7 @@ def build(options: BuildOptions) -> list[BuildResult]:
     for split, list_file in list_files.items():
         pending = []
         seen: dict[str, int] = {}
-        for row_no, line in enumerate(list_file.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        for row_no, line in enumerate(read_text_file(list_file, NAME).splitlines(), start=1):
             if not line.strip():
                 continue
             fields = line.split()
