@@ -1,15 +1,17 @@
 """Answer-parser speed: replies per second, the current parser versus a frozen earlier one.
 
-The "before" arm is the parser as it stood at ``--before`` (a commit; by default the last
-commit before the issue-15 rules), loaded with ``git show`` into throw-away modules, so
-both arms score the very same replies with the same label-set tables. The replies are
+The "before" arm is the parser, lexicon and label-set tables as they stood at ``--before``
+(a commit; by default the last one before the issue-15 rules), loaded with ``git show``
+into throw-away modules, so both arms score the very same replies, each with its own
+word tables. The replies are
 generated deterministically in the styles of LLaVA-1.5 (short labels), InstructBLIP
 (lower-case fragments), Qwen2-VL (sentences, lists) and GPT-4o (markdown, reasoning then
 ``Final answer:``), over closed sets, open-set (lexicon) answers and yes/no questions,
 with a share of refusals, hedges and misspellings.
 
 Rounds alternate the arms (before, after, after, before, ...) so drift on a shared machine
-hits both alike; the script prints each round, the medians and the ratio after/before.
+hits both alike; the script prints each round, the medians and the ratio after/before, in
+wall-clock and in CPU seconds of its own process (steadier when other jobs share the CPU).
 
     python benchmarks/parser_speed.py                 # 100,000 replies, 3 rounds
     python benchmarks/parser_speed.py --replies 20000 --rounds 5
@@ -29,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BEFORE_COMMIT = "a0eebc9a597e63f8563835be82155b3211c1d1c4"
-"""The last commit that changed answers.py / lexicon.py before the issue-15 rules."""
+"""The last commit that changed answers.py, lexicon.py and taxonomy.py before the issue-15 rules."""
 
 _LABEL_WORDS = {
     "mikels8": ["amusement", "awe", "contentment", "excitement", "anger", "disgust", "fear", "sadness",
@@ -105,10 +107,11 @@ def make_replies(n: int, seed: int = 0) -> list[tuple[str, str, str | None, str]
 def _load_before(commit: str) -> tuple[Callable, Callable, Callable]:
     """The parser and lexicon at ``commit``, as fresh modules beside the current package."""
     modules = {}
-    for name in ("answers", "lexicon"):
+    for name in ("taxonomy", "answers", "lexicon"):  # the word tables too: both arms read their own forms
         source = subprocess.run(["git", "show", f"{commit}:lmms_emotion/{name}.py"], cwd=REPO, check=True,
                                 capture_output=True, text=True).stdout
         source = source.replace("lmms_emotion.answers", "_parser_before_answers")
+        source = source.replace("lmms_emotion.taxonomy", "_parser_before_taxonomy")
         module = types.ModuleType(f"_parser_before_{name}")
         sys.modules[module.__name__] = module
         exec(compile(source, f"{commit[:8]}:lmms_emotion/{name}.py", "exec"), module.__dict__)
@@ -116,8 +119,9 @@ def _load_before(commit: str) -> tuple[Callable, Callable, Callable]:
     return modules["answers"].parse_label, modules["answers"].parse_yes_no, modules["lexicon"].place
 
 
-def _run(replies, parse_label: Callable, parse_yes_no: Callable, place: Callable) -> float:
-    start = time.perf_counter()
+def _run(replies, parse_label: Callable, parse_yes_no: Callable, place: Callable) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) to read every reply once."""
+    start, cpu = time.perf_counter(), time.process_time()
     for kind, text, target, _ in replies:
         if kind == "yes_no":
             parse_yes_no(text, target)
@@ -125,7 +129,7 @@ def _run(replies, parse_label: Callable, parse_yes_no: Callable, place: Callable
             place(text, target)
         else:
             parse_label(text, target)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:
@@ -144,17 +148,21 @@ def main() -> None:
     warm = replies[:2000]
     for fns in arms.values():
         _run(warm, *fns)  # compile and cache every matcher outside the timed rounds
-    times: dict[str, list[float]] = {"before": [], "after": []}
-    print(f"{len(replies):,} replies, before = {args.before[:10]}")
+    times: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
+    n = len(replies)
+    print(f"{n:,} replies, before = {args.before[:10]}")
     for round_no in range(args.rounds):
         order = ("before", "after") if round_no % 2 == 0 else ("after", "before")
         for arm in order:
-            seconds = _run(replies, *arms[arm])
-            times[arm].append(seconds)
-            print(f"round {round_no + 1} {arm:>6}: {seconds:7.2f} s  {len(replies) / seconds:9,.0f} replies/s")
-    before, after = statistics.median(times["before"]), statistics.median(times["after"])
-    print(f"median before {before:.2f} s ({len(replies) / before:,.0f}/s), after {after:.2f} s "
-          f"({len(replies) / after:,.0f}/s); after/before = {after / before:.2f}x")
+            wall, cpu = _run(replies, *arms[arm])
+            times[arm].append((wall, cpu))
+            print(f"round {round_no + 1} {arm:>6}: {wall:7.2f} s wall {n / wall:9,.0f} replies/s   "
+                  f"{cpu:7.2f} s CPU {n / cpu:9,.0f} replies/CPU-s")
+    for i, clock in enumerate(("wall", "CPU")):
+        before = statistics.median(t[i] for t in times["before"])
+        after = statistics.median(t[i] for t in times["after"])
+        print(f"median {clock:>4}: before {before:.2f} s ({n / before:,.0f}/s), after {after:.2f} s "
+              f"({n / after:,.0f}/s); after/before = {after / before:.2f}x")
 
 
 if __name__ == "__main__":

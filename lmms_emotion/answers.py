@@ -170,7 +170,6 @@ _STRONG_MARKERS = tuple(
         r"\bfinal (?:answer|prediction|choice|label)\b\s*(?:is\b|:|-|=)?",
         r"\b(?:answer|response|output|prediction|classification)\s*(?:is\s*)?[:=]",
         (
-            r"(?<!several )(?<!multiple )(?<!various )(?<!mixed )(?<!many )(?<!conflicting )"
             r"\b(?:emotions?|emotional (?:label|category|class)|emotion (?:label|category|class)|"
             r"label|category|class|intent|intention)\s*[:=]"
         ),
@@ -214,11 +213,15 @@ _WEAK_MARKERS = (
 _LEADING_JUNK = " \t:-=>\"'.,;"
 
 
+# "several emotions: X, Y, Z" introduces a list, not an answer.
+_LIST_INTRO = re.compile(r"\b(?:several|multiple|various|mixed|many|conflicting|some|two|three)\s+$")
+
+
 def _last_usable_marker(text: str, patterns: Sequence[re.Pattern[str]]) -> re.Match[str] | None:
     """The marker with the latest end that is followed by some alphanumeric text."""
     candidates = [m for p in patterns for m in p.finditer(text)]
     for match in sorted(candidates, key=lambda m: (m.end(), m.start()), reverse=True):
-        if re.search(r"[a-z0-9]", text[match.end():]):
+        if re.search(r"[a-z0-9]", text[match.end():]) and not _LIST_INTRO.search(text, 0, match.start()):
             return match
     return None
 
@@ -292,11 +295,17 @@ def form_matcher(cache_key: str, owner: object, forms: Mapping[str, str]) -> For
 
 
 def _label_matcher(label_set: LabelSet) -> FormMatcher:
+    cached = _MATCHER_CACHE.get(f"labels:{label_set.name}")
+    if cached is not None and cached[0] is label_set:
+        return cached[1]
     return form_matcher(f"labels:{label_set.name}", label_set, label_set.surface_forms())
 
 
 def _concept_matcher(concept: str) -> FormMatcher:
     spec = get_binary_concept(concept)
+    cached = _MATCHER_CACHE.get(f"concept:{spec.name}")
+    if cached is not None and cached[0] is spec:
+        return cached[1]
     forms = {**{f: "yes" for f in spec.positive}, **{f: "no" for f in spec.negative}}
     return form_matcher(f"concept:{spec.name}", spec, forms)
 

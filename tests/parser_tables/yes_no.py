@@ -9,7 +9,7 @@ from __future__ import annotations
 from tests.parser_tables.rows import E, Y, U, Row
 
 TABLE: list[Row] = [
-    # === closed-set replies =======================================================================
+    # === yes/no replies ===================================================================
     # --- bare answers, any concept ----------------------------------------------------------
     Y("Yes", "hate", "yes"),
     Y("yes", "humor", "yes"),
