@@ -118,6 +118,7 @@ def test_a_subset_run_is_left_out_of_rankings_with_the_reason(real_runs, tmp_pat
     assert [(row.run, row.ranked, row.n) for row in section.rows] == [("a", True, 16), ("b", True, 16),
                                                                        ("c", False, 6)]
     assert section.unranked == {"c": "scored 6 of the 16 records the runs cover (38% < 80%)"}
+    assert f"c is not ranked on {TASK}: it scored 6 of the 16 records the runs cover (38% < 80%)." in data.notes
     assert {(t.a, t.b) for t in section.tests} == {("a", "b")}
     # c answered its 6 records right: on all 16 records it would not beat a, and it is not placed above it
     assert section.rows[2].primary == 1.0

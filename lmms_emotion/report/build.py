@@ -380,14 +380,22 @@ def _notes(runs: list[Run], sections: list[TaskSection]) -> list[str]:
             if not run.samples(task):
                 notes.append(f"{run.label} has no logged samples for {task} (run without --log_samples): "
                              "no confidence interval, paired test or confusion matrix.")
-        for label, why in section.unranked.items():
-            notes.append(f"{task}: {label} is not ranked: it {why}.")
         shared = section.sharing.shared
         if shared is not None and any(row.on_shared for row in section.rows):
             notes.append(f"{task}: ranked runs are scored on the {len(shared)} records they all share "
                          f"(of {section.sharing.n_records}); n shows the records behind each score.")
         for metric, why in section.dropped_metrics.items():
             notes.append(f"{task}: metric {metric} is {why}.")
+    left_out: dict[str, list[tuple[str, str]]] = {}
+    for section in sections:
+        for label, why in section.unranked.items():
+            left_out.setdefault(label, []).append((section.task, why))
+    for label, reasons in left_out.items():
+        if len(reasons) == 1:
+            notes.append(f"{label} is not ranked on {reasons[0][0]}: it {reasons[0][1]}.")
+        else:
+            notes.append(f"{label} is not ranked on {len(reasons)} tasks: "
+                         + "; ".join(f"{task}: it {why}" for task, why in reasons) + ".")
     notes.append("Confidence intervals: percentile bootstrap over records (0/1 scores resampled from their "
                  "counts). Paired tests: exact McNemar (sign-flip) test on the records both runs scored, matched "
                  "by record id, with a bootstrap interval of the difference; p-values Holm-corrected over each "

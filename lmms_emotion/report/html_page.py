@@ -20,7 +20,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; ma
 h1 { border-bottom: 2px solid #d0d7de; padding-bottom: .3rem; }
 h2 { margin-top: 2.2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }
-th, td { border: 1px solid #d0d7de; padding: .25rem .55rem; text-align: left; overflow-wrap: anywhere; }
+th, td { border: 1px solid #d0d7de; padding: .25rem .55rem; text-align: left; overflow-wrap: break-word; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
 td.num span { white-space: nowrap; }
 th { background: #f6f8fa; cursor: pointer; user-select: none; }
