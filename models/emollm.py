@@ -25,6 +25,8 @@ What this module adds:
   answer; the task's stop strings apply only after the final-answer line. The returned
   text is the reasoning plus the final line; the task's parser reads the final line.
 * **Generation.** Left-padded batches through ``generate``; only new tokens are decoded.
+  The task's stop strings go to ``generate``; with EmoPrompt a row instead stops once its
+  final-answer line is complete (:class:`FinalAnswerStop`), with the same returned text.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from typing import Any
 
 import torch
 
-from lmms_emotion.models.emoprompt import finish_reasoned_text, with_emoprompt
+from lmms_emotion.models.emoprompt import finish_reasoned_text, reasoned_text_complete, with_emoprompt
 from lmms_emotion.models.hf_base import (
     ContinuationScore,
     HFMultimodalLM,
@@ -52,6 +54,36 @@ EMOLLM_GENERATION: dict[str, Any] = {"do_sample": False, "num_beams": 1, "max_ne
 EMOPROMPT_MAX_NEW_TOKENS = 512
 VICUNA_FALLBACK = "USER: {media}{text} ASSISTANT:"
 """The Vicuna v1 prompt LLaVA-1.5 and Video-LLaVA use, for processors saved without a chat template."""
+
+
+_REASONING_STOPS = "_emoprompt_until"
+"""Private generation-settings key carrying the task's stop strings to :class:`FinalAnswerStop`."""
+
+
+class FinalAnswerStop:
+    """A ``generate`` stopping criterion for EmoPrompt: a row stops once its final-answer line is complete.
+
+    Each step, the new tokens of every row still running are decoded and checked with
+    :func:`~lmms_emotion.models.emoprompt.reasoned_text_complete`, which is true only when
+    more text could not change what :func:`finish_reasoned_text` returns, so answers stay
+    identical while a batch no longer decodes to ``emoprompt_max_new_tokens``.
+    """
+
+    def __init__(self, tokenizer: Any, prompt_width: int, until: Sequence[str]) -> None:
+        self.tokenizer = tokenizer
+        self.prompt_width = int(prompt_width)
+        self.until = list(until)
+        self.done: torch.Tensor | None = None
+
+    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor | None = None, **kwargs: Any) -> torch.Tensor:
+        if self.done is None or self.done.shape[0] != input_ids.shape[0]:
+            self.done = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        for row in range(input_ids.shape[0]):
+            if not bool(self.done[row]):
+                text = self.tokenizer.decode(input_ids[row, self.prompt_width:], skip_special_tokens=True)
+                if reasoned_text_complete(text, self.until):
+                    self.done[row] = True
+        return self.done.clone()
 
 
 @dataclass
@@ -130,16 +162,7 @@ class EmoLLM(HFMultimodalLM):
     def media_token_cost(self, kind: str) -> int:
         """LLM positions of one image / video after the MVP (orders batches by total length)."""
         if kind not in self._media_costs:
-            vision = self.model.base.config.vision_config
-            per_image = (int(vision.image_size) // int(vision.patch_size)) ** 2
-            mvp = self.processor.mvp_config
-            if kind == "video" and self.is_video_model:
-                cost = mvp.video_token_count(self.num_frames, per_image + 1)  # Video-LLaVA keeps each frame's CLS
-            elif kind == "video":
-                cost = self.num_frames * mvp.image_token_count(per_image)
-            else:
-                cost = mvp.image_token_count(per_image)
-            self._media_costs[kind] = int(cost)
+            self._media_costs[kind] = int(self.model.visual_token_count(kind, self.num_frames))
         return self._media_costs[kind]
 
     def compile_modules(self) -> None:
@@ -161,6 +184,13 @@ class EmoLLM(HFMultimodalLM):
     def generation_stop_strings(self, until: Sequence[str]) -> list[str]:
         """None with EmoPrompt: the task's stop strings apply only after the final-answer line."""
         return [] if self.emoprompt else super().generation_stop_strings(until)
+
+    def generation_kwargs_for(self, generation: dict[str, Any], until: Sequence[str]) -> dict[str, Any]:
+        """With EmoPrompt, also the task's stop strings for :class:`FinalAnswerStop`."""
+        settings = super().generation_kwargs_for(generation, until)
+        if self.emoprompt:
+            settings[_REASONING_STOPS] = list(until)
+        return settings
 
     def finish_text(self, text: str, until: Sequence[str]) -> str:
         if self.emoprompt:
@@ -226,8 +256,16 @@ class EmoLLM(HFMultimodalLM):
                        prepared: EmoLLMInputs | None = None) -> list[str]:
         prepared = prepared if prepared is not None else self.preprocess(samples)
         inputs = prepared.encoded.to(self.device)
-        output = self.model.generate(**inputs, generation_config=self.generation_config(generation),
-                                     tokenizer=self._tokenizer)
+        settings = dict(generation)
+        extra: dict[str, Any] = {}
+        reasoning_until = settings.pop(_REASONING_STOPS, None)
+        if reasoning_until is not None:
+            from transformers import StoppingCriteriaList
+
+            stop = FinalAnswerStop(self._tokenizer, inputs["input_ids"].shape[1], reasoning_until)
+            extra["stopping_criteria"] = StoppingCriteriaList([stop])
+        output = self.model.generate(**inputs, generation_config=self.generation_config(settings),
+                                     tokenizer=self._tokenizer, **extra)
         new_tokens = output[:, inputs["input_ids"].shape[1]:]
         return [text.strip() for text in self._tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
 

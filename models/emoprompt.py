@@ -30,7 +30,8 @@ The whole reasoning plus the final line is returned to lmms-eval (and logged as 
 sample's response); the task's parser (:func:`lmms_emotion.answers.split_final_answer`)
 reads only what follows the last ``Final answer:``. :func:`finish_reasoned_text` keeps the
 reasoning intact: a task's stop strings (``until``, e.g. a blank line) only cut the text
-*after* the first final-answer line, and that line ends the answer.
+*after* the first final-answer line, and that line ends the answer. Generation stops as soon
+as :func:`reasoned_text_complete` says the returned text can no longer change.
 
 Pure Python; importing it costs nothing.
 """
@@ -122,4 +123,33 @@ def finish_reasoned_text(text: str, until: Sequence[str]) -> str:
     return (text[:marker.end()] + tail).strip()
 
 
-__all__ = ["FINAL_ANSWER", "emoprompt_instruction", "finish_reasoned_text", "task_kind", "with_emoprompt"]
+UNSTABLE_TAIL_CHARS = 4
+"""Characters at the end of a partly decoded text that may still change (a multi-byte character cut mid-way)."""
+
+
+def reasoned_text_complete(text: str, until: Sequence[str]) -> bool:
+    """True once more text can no longer change :func:`finish_reasoned_text` (generation may stop).
+
+    That is when a final-answer marker has been written and the answer's end is fixed: the
+    first stop string after the marker, or the first line end after the answer's first
+    non-blank character, lies far enough before the end of the text that no stop string
+    still being written (nor a multi-byte character still being decoded) could cut earlier.
+    """
+    marker = _FINAL_MARKER.search(text)
+    if marker is None:
+        return False
+    tail = text[marker.end():]
+    stops = [stop for stop in until if stop and stop.strip()]
+    ends = [index for index in (tail.find(stop) for stop in stops) if index != -1]
+    leading = len(tail) - len(tail.lstrip())
+    line_end = tail.find("\n", leading)
+    if line_end != -1:
+        ends.append(line_end)
+    if not ends:
+        return False
+    longest = max((len(stop) for stop in stops), default=0)
+    return min(ends) + longest + UNSTABLE_TAIL_CHARS <= len(tail)
+
+
+__all__ = ["FINAL_ANSWER", "emoprompt_instruction", "finish_reasoned_text", "reasoned_text_complete", "task_kind",
+           "with_emoprompt"]

@@ -364,3 +364,71 @@ def test_empty_continuations_score_zero(tiny_instructblip_dir, emovit_docs):
     sample = model.build_sample(model._unpack(0, _requests(emovit_docs, {})[0], "generate"))
     assert model.score_batch([sample], [[]]) == [[]]
     assert model.score_batch([sample], [[""]])[0] == [ContinuationScore(0.0, 0, True)]
+
+
+# --- EmoPrompt: stop once the final-answer line is complete ----------------------------------------
+
+
+def test_reasoned_text_is_complete_only_when_more_text_cannot_change_the_answer():
+    import random
+
+    from lmms_emotion.models.emoprompt import finish_reasoned_text, reasoned_text_complete
+
+    pieces = ["Final answer:", "final answer is -", " sadness", "\n", "\n\n", "  ", "The face", " looks", "STOP",
+              "x", "é", "Final answer:\n\njoy", "\n\nmore", "Answer:"]
+    rng = random.Random(0)
+    stopped_early = 0
+    for _ in range(3000):
+        full = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        until = rng.choice([[], ["\n\n"], ["STOP"], ["STOP", "\n\n", "x"]])
+        for end in range(len(full) + 1):
+            if reasoned_text_complete(full[:end], until):
+                assert finish_reasoned_text(full[:end], until) == finish_reasoned_text(full, until), (full, until)
+                stopped_early += end < len(full)
+                break
+    assert stopped_early > 500, "the check lets generation stop early in many cases"
+    assert reasoned_text_complete("cues...\nFinal answer: joy\nand then more text", ["\n\n"])
+    assert not reasoned_text_complete("cues...\nFinal answer: joy", ["\n\n"])
+    assert not reasoned_text_complete("no marker yet\n\n\n\n\n\n", [])
+
+
+def test_final_answer_stop_marks_rows_done_at_the_right_token(tiny_video_llava_dir):
+    from transformers import AutoTokenizer
+
+    from lmms_emotion.models.emollm import FinalAnswerStop
+    from lmms_emotion.models.emoprompt import finish_reasoned_text
+
+    tokenizer = AutoTokenizer.from_pretrained(str(tiny_video_llava_dir))
+    prompt = tokenizer("USER: which emotion? ASSISTANT:")["input_ids"]
+    texts = ["The smile and bright light suggest joy.\nFinal answer: joy\nThe end of it all, said again",
+             "Dark colours, a frown. Still thinking about it and thinking some more and more and more"]
+    rows = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
+    width = max(map(len, rows))
+    stop = FinalAnswerStop(tokenizer, len(prompt), ["\n\n"])
+    first_done = [None, None]
+    for step in range(1, width + 1):
+        ids = torch.tensor([prompt + (r[:step] + [tokenizer.pad_token_id] * (step - len(r[:step]))) for r in rows])
+        done = stop(ids, None)
+        for row, flag in enumerate(done.tolist()):
+            if flag and first_done[row] is None:
+                first_done[row] = step
+    assert first_done[1] is None, "no final-answer line: the row runs to the limit"
+    k = first_done[0]
+    assert k is not None and k < len(rows[0])
+    assert finish_reasoned_text(tokenizer.decode(rows[0][:k], skip_special_tokens=True), ["\n\n"]) == \
+        finish_reasoned_text(texts[0], ["\n\n"]) == "The smile and bright light suggest joy.\nFinal answer: joy"
+
+
+def test_emoprompt_generation_passes_the_final_answer_criterion(emollm_run, emollm_docs, monkeypatch):
+    """Wiring: rows the criterion marks done stop early; the others run on; answers come back in order."""
+    import lmms_emotion.models.emollm as emollm_module
+
+    limit = 12
+    plain = _attach(_emollm(emollm_run, batch_size=5, emoprompt=True, emoprompt_max_new_tokens=limit), emollm_docs)
+    requests = _requests(emollm_docs, {"until": ["\n\n"]}, text=doc_to_text)
+    full = plain.generate_until(requests)
+    monkeypatch.setattr(emollm_module, "reasoned_text_complete", lambda text, until: len(text) >= 8)
+    stopped = plain.generate_until(requests)
+    for short, long in zip(stopped, full):
+        assert long.startswith(short) and len(short) <= len(long)
+    assert any(len(short) < len(long) for short, long in zip(stopped, full))
