@@ -34,7 +34,8 @@ def test_every_rule_has_enough_rows_over_several_label_sets() -> None:
         assert len({name for name, _ in rows(rule=rule)}) >= 6, rule
         assert {row.via for _, row in rows(rule=rule)} >= {"closed", "open"}, rule
     for rule in ("hedge", "definition"):
-        assert {row.concept for _, row in rows(rule=rule)} == set(YN), rule
+        assert {row.concept or row.task for _, row in rows(rule=rule)} == set(YN), rule
+    assert {row.rule for _, row in rows(via="hook") if row.rule} == set(per_rule)  # EmoPrompt lines too
     false_positives = rows(rule="false_positive")
     assert len(false_positives) >= 60 and all(row.expected == U for _, row in false_positives)
     assert {row.via for _, row in false_positives} == {"closed", "open", "yes_no"}

@@ -60,3 +60,19 @@ def test_every_synonym_places_on_its_label(label_set):
 def test_label_sets_without_a_placement_use_their_taxonomy_forms():
     assert place("The mood is sorrowful.", "webemo7") == "sadness"
     assert place("Nostalgic", "webemo25") == UNPARSED  # webemo25 has no placement; nostalgia is not its form
+
+
+def test_the_lexicon_uses_only_the_parsers_public_names():
+    """One false-positive guard and one decision rule, shared through answers' public API."""
+    import ast
+    import inspect
+
+    from lmms_emotion import answers, lexicon
+
+    tree = ast.parse(inspect.getsource(lexicon))
+    imported = [(node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                for alias in node.names]
+    private = [name for module, name in imported if module == "lmms_emotion.answers" and name.startswith("_")]
+    assert not private, f"lexicon.py imports private names of answers.py: {private}"
+    assert not hasattr(lexicon, "_GUARDS") and {"hope", "interest", "tears"} <= set(answers.FALSE_POSITIVE_CONTEXTS)
+    assert place("I hope this helps!", "ekman6") == U  # the shared guard applies to lexicon words

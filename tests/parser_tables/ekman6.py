@@ -109,6 +109,8 @@ TABLE: list[Row] = [
     C("Final answer: digust", "disgust", rule="misspelling"),
     C("The man is angery.", "anger", rule="misspelling"),
     O("nostalgik", "sadness", rule="misspelling"),
+    E("emotion_closed", "image", "",
+      "The child opens a gift box and her mouth falls open.\nFinal answer: suprise", "surprise", rule="misspelling"),
     # === false positives: replies that must stay unparsed =========================================
     C("Sorry, I cannot assist with that request.", U, rule="false_positive"),
     C("It is impossible to tell which emotion is intended.", U, rule="false_positive"),

@@ -401,6 +401,9 @@ TABLE: list[Row] = [
     C("A bear in the woods.", U, rule="misspelling"),
     C("The content of the photograph is a bare tree.", U, rule="misspelling"),
     O("Nostalgik and wistfull.", "sadness", rule="misspelling"),
+    E("emotion_closed", "image", "",
+      "1. A lighthouse in a storm, waves crashing.\n2. The scale is overwhelming; a touch of fear.\n"
+      "Final answer: mostly awe, with a hint of fear", "awe", rule="commitment"),
     # === false positives: replies that must stay unparsed =========================================
     # refusals
     C("I'm sorry, but I can't help with identifying emotions in this image.", U, rule="false_positive"),

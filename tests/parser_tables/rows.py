@@ -49,6 +49,6 @@ def Y(reply: str, concept: str | None, expected: str, rule: str = "") -> Row:
     return Row(reply, expected, via="yes_no", concept=concept, rule=rule)
 
 
-def E(task: str, modality: str, caption: str, reply: str, expected: str) -> Row:
+def E(task: str, modality: str, caption: str, reply: str, expected: str, rule: str = "") -> Row:
     """An EmoPrompt reply scored end to end by the EmoBench hook for a ``task`` doc."""
-    return Row(reply, expected, via="hook", task=task, modality=modality, caption=caption)
+    return Row(reply, expected, via="hook", task=task, modality=modality, caption=caption, rule=rule)

@@ -47,6 +47,9 @@ TABLE: list[Row] = [
     C("upset", U, rule="coarse"),  # rage or sadness: two parents at the 7 level
     C("The reunion is heartwarming.", U, rule="coarse"),  # affection or contentment: love or joy
     O("Romantic.", "love", rule="coarse"),
+    E("emotion_closed", "image", "",
+      "Two people share a candlelit dinner, holding hands across the table.\nFinal answer: romantic", "love",
+      rule="coarse"),
     # === false positives: replies that must stay unparsed =========================================
     C("There is not enough information to decide.", U, rule="false_positive"),
     C("Love, joy, fear, anger, surprise.", U, rule="false_positive"),

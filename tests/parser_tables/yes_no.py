@@ -350,6 +350,19 @@ TABLE: list[Row] = [
     Y("The caption is sarcastc.", "sarcasm", "yes", rule="misspelling"),
     Y("It is hillarious.", "humor", "yes", rule="misspelling"),
     Y("It is not offensiv at all.", "hate", "no", rule="misspelling"),
+    # the same rules at the end of EmoPrompt reasoning, through the EmoBench hook
+    E("humor", "image", "me at 3am",
+      "1. A man stares into a fridge at night.\n2. The caption is relatable, but humour is subjective.\n"
+      "Final answer: it depends on the viewer", U, rule="hedge"),
+    E("sarcasm", "video", "Oh great, another Monday.",
+      "The speaker rolls her eyes and drags out 'great'.\nFinal answer: Honestly, yes - she means the opposite.",
+      "yes", rule="lead_in"),
+    E("hate", "image", "they should all go back",
+      "The caption targets immigrants and tells them to leave.\nFinal answer: it attacks a group, so yes.",
+      "yes", rule="definition"),
+    E("humor", "video", "",
+      "A reporter reads flood warnings in a calm voice; nobody in the clip is joking.\n"
+      "Final answer: it is not meant to make people laugh.", "no", rule="definition"),
     # === false positives: replies that must stay unparsed =========================================
     Y("I can't make judgments about this content.", "hate", U, rule="false_positive"),
     Y("I'm sorry, I can't provide an assessment of this meme.", "hate", U, rule="false_positive"),
