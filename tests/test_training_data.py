@@ -245,3 +245,46 @@ def test_augmentation_is_reproducible_per_epoch_and_item(tmp_path, media):
     assert pixels(a, 0) != first  # a fresh crop every epoch
     a.set_epoch(0)
     assert pixels(a, 0) == first
+
+
+# --- length-grouped batches -------------------------------------------------------------------
+
+
+def test_length_grouping_counts_media_tokens_and_is_seeded_by_the_epoch():
+    """Lengths add the media's visual tokens to the text's; the order depends on (seed, epoch) alone."""
+    import pickle
+
+    import torch
+
+    from lmms_emotion.training.data import MediaItem, TrainingExample, Turn
+    from lmms_emotion.training.dataset import ExampleDataset
+    from lmms_emotion.training.trainer_run import EpochLengthGroupedSampler
+
+    def example(i: int, words: int, kinds: tuple[str, ...]) -> TrainingExample:
+        return TrainingExample(id=f"x/{i}", media=tuple(MediaItem(k, f"/m/{i}.{k}") for k in kinds),
+                               turns=(Turn(" ".join(["w"] * words), "awe"),), origin=f"f.jsonl:{i + 1}")
+
+    examples = [example(i, 2 + (i % 5), ("video",) if i % 3 == 0 else ("image",)) for i in range(96)]
+    dataset = ExampleDataset(examples, media_tokens={"image": 10, "video": 80}.__getitem__,
+                             text_tokens=lambda text: len(text.split()))
+    lengths = dataset.token_lengths()
+    assert lengths[0] == 2 + 1 + 80 and lengths[1] == 3 + 1 + 10  # words of question and answer + media tokens
+    assert pickle.loads(pickle.dumps(dataset)).text_tokens is None  # workers get no tokenizer closure
+
+    def order(seed: int, epoch: int) -> list[int]:
+        dataset.set_epoch(epoch)
+        return list(EpochLengthGroupedSampler(4, dataset, seed))
+
+    first = order(42, 0)
+    assert sorted(first) == list(range(96)) and first == order(42, 0)  # a resumed run sees the same order
+    assert first != order(42, 1) and first != order(7, 0)
+    # the longest example leads (transformers puts it first, so an out-of-memory batch shows at once), and
+    # batches of four are close in length: far less spread within a batch than in a shuffled order
+    assert lengths[first[0]] == max(lengths)
+
+    def spread(indices: list[int]) -> int:
+        return sum(max(lengths[i] for i in indices[k:k + 4]) - min(lengths[i] for i in indices[k:k + 4])
+                   for k in range(0, len(indices), 4))
+
+    shuffled = torch.randperm(96, generator=torch.Generator().manual_seed(0)).tolist()
+    assert spread(first) * 3 < spread(shuffled)

@@ -94,6 +94,11 @@ class ExampleDataset(torch.utils.data.Dataset):
     def __len__(self) -> int:
         return len(self.examples)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a data-loading worker gets: no length counters (closures over the tokenizer and model, which
+        cannot be pickled under the ``spawn`` start method, and workers never need them)."""
+        return {**self.__dict__, "media_tokens": None, "text_tokens": None}
+
     def token_lengths(self) -> list[int]:
         """Each example's token count, estimated without decoding media (for length-grouped batches).
 
