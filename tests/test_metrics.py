@@ -241,7 +241,7 @@ def test_macro_f1_agrees_with_scikit_learn() -> None:
 
 def test_unparsed_marker_matches_the_package() -> None:
     import lmms_emotion
-    import lmms_emotion.metrics as metrics
+    from lmms_emotion import metrics
 
     assert metrics.UNPARSED == lmms_emotion.UNPARSED
 

@@ -106,7 +106,7 @@ def test_report_fits_1280px_in_chromium(html_report, tmp_path):
     probe = tmp_path / "probe.html"
     probe.write_text(html_report.read_text().replace("</body>", _PROBE, 1))
     proc = _browse(browser, f"--window-size={WIDTH},900", "--dump-dom", probe.as_uri())
-    found = re.search(r'<pre id="layout-probe">(.*?)</pre>', proc.stdout, re.S)
+    found = re.search(r'<pre id="layout-probe">(.*?)</pre>', proc.stdout, re.DOTALL)
     assert found, f"Chromium did not run the page's script (exit {proc.returncode}): {proc.stderr[-2000:]}"
     layout = json.loads(unescape(found.group(1)))
     assert layout["viewport"] == WIDTH

@@ -7,7 +7,7 @@ import csv
 import json
 import re
 import shutil
-from pathlib import Path
+from itertools import pairwise
 
 import pytest
 
@@ -166,7 +166,7 @@ def test_confusion_figures_grow_and_stay_legible_at_25_classes():
     for ticks, axis in ((axes.get_xticklabels(), 0), (axes.get_yticklabels(), 1)):
         assert len(ticks) == (26 if axis == 0 else 25) and all(t.get_fontsize() >= LABEL_POINTS >= 8 for t in ticks)
         boxes = sorted((t.get_window_extent(renderer).get_points()[:, axis] for t in ticks), key=lambda b: b[0])
-        for (_, end), (start, _) in zip(boxes, boxes[1:]):
+        for (_, end), (start, _) in pairwise(boxes):
             assert start >= end, "tick labels overlap"
     assert all(text.get_fontsize() >= 8 for text in axes.texts)
     # the labels stay inside the picture

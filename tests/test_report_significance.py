@@ -67,7 +67,7 @@ def test_identical_runs_are_not_different(runs):
 
 
 def test_pairing_follows_ids_not_file_order(runs):
-    paired_by, scores_a, scores_again, only_a, only_b = pair_samples(runs["a"], runs["a_again"], TASK)
+    _paired_by, scores_a, scores_again, only_a, only_b = pair_samples(runs["a"], runs["a_again"], TASK)
     assert scores_a == scores_again and (only_a, only_b) == (0, 0)
     by_position = [s.correct for s in runs["a_again"].samples(TASK)]
     assert by_position != scores_again  # the shuffled file order would mispair

@@ -84,7 +84,7 @@ def confusion_figure(golds: list[str], preds: list[str], labels: list[str], titl
     shares = row_normalised(counts)
     columns = [*labels, OTHER_COLUMN]
     width, height = figure_inches(labels)
-    left, bottom, right, top = _margins(labels)
+    left, _bottom, _right, top = _margins(labels)
     figure = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(figure)
     cell = cell_inches(labels)

@@ -11,8 +11,8 @@ dependency, and Holm is ten lines).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
-from typing import Hashable
 
 from lmms_emotion.report.runs import ReportError, Run, Sample
 
