@@ -98,3 +98,22 @@ def test_help_lists_recipes_and_defaults(recipe, capsys):
     assert "--learning-rate" in text and "--lr" in text and "--resume" in text and "--optim" in text
     expected = {"emovit": ["1e-05", "30000"], "emollm": ["0.0002", "3 %"]}[recipe]
     assert all(value in text for value in expected)
+
+
+def test_the_closing_evaluation_is_shown_as_a_command_a_user_can_run(tmp_path):
+    """Issue 13: the log once showed ``lmms_emotion.cli eval ...``, which no shell runs."""
+    import shlex
+    from pathlib import Path
+
+    from lmms_emotion.cli import build_parser
+    from lmms_emotion.training.trainer_run import eval_command, shown_command
+
+    recipe, _ = parse_recipe_arguments("emovit", ["--output-dir", "o", "--data", "a.jsonl", "--eval-tasks",
+                                                  "emovit_emoset,emovit_fi", "--eval-model-args", "scoring=likelihood",
+                                                  "--eval-limit", "5", "--data-root", str(tmp_path / "data root")])
+    shown = shown_command(eval_command(recipe, "emovit", Path("/runs/my run")))
+    assert shown == ("lmms-emotion eval --model emovit --model_args 'pretrained=/runs/my run,scoring=likelihood' "
+                     "--tasks emovit_emoset,emovit_fi --batch_size 8 --output_path '/runs/my run/eval' --log_samples "
+                     f"--limit 5 --data-root '{tmp_path / 'data root'}'")
+    argv = shlex.split(shown)
+    assert argv[0] == "lmms-emotion" and build_parser().parse_args(argv[1:2]).command == "eval"
