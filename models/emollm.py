@@ -244,9 +244,11 @@ class EmoLLM(HFMultimodalLM):
         extra = {"return_legacy_image_output": False} if self.is_video_model else {}
         if self.is_video_model:
             extra["videos"] = videos or None
+        extra.update(self.image_processor_kwargs(processor.image_processor))
         encoded = processor(text=prompts, images=images or None, padding=True, return_tensors="pt", **extra)
         if self._device.type == "cuda":  # page-locked, so the copy to the GPU can overlap
-            encoded = type(encoded)({k: v.pin_memory() if hasattr(v, "pin_memory") else v for k, v in encoded.items()})
+            encoded = type(encoded)({k: v.pin_memory() if getattr(v, "device", None) == torch.device("cpu") else v
+                                     for k, v in encoded.items()})
         return EmoLLMInputs(encoded, prompts)
 
     # ---- inference ----

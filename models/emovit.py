@@ -179,11 +179,12 @@ class EmoVIT(HFMultimodalLM):
         frames = [frame for s in samples for frame in s.frames]
         pixel_values = qformer_ids = qformer_mask = None
         if frames:
-            pixel_values = processor.image_processor(frames, return_tensors="pt")["pixel_values"]
+            pixel_values = processor.image_processor(
+                frames, return_tensors="pt", **self.image_processor_kwargs(processor.image_processor))["pixel_values"]
             qformer = processor.qformer_tokenizer([s.context for s in samples], padding="longest", truncation=True,
                                                   max_length=self.max_txt_len, return_tensors="pt")
             qformer_ids, qformer_mask = qformer["input_ids"], qformer["attention_mask"]
-            if self._device.type == "cuda":  # page-locked, so the copy to the GPU can overlap
+            if self._device.type == "cuda" and pixel_values.device.type == "cpu":  # page-locked: the copy overlaps
                 pixel_values = pixel_values.pin_memory()
         text_ids = [self._text_ids(s.context, processor.tokenizer) for s in samples]
         return EmoVITInputs(pixel_values, counts, qformer_ids, qformer_mask, text_ids)

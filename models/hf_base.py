@@ -42,6 +42,9 @@ Throughput machinery (also here, once):
   request (halving on out-of-memory, detected with accelerate's memory utilities),
   starting from ``max_batch_size`` (default 64); on a CPU there is no out-of-memory
   signal, so ``auto`` means ``max_batch_size`` (default 8) there.
+* ``preprocess_on_device=true`` (opt-in): torchvision-backed image processors resize and
+  normalise on the model's device (pixel values may differ from CPU preprocessing by
+  floating-point noise).
 * ``compile=true`` (opt-in): ``torch.compile`` on the vision tower and a static KV cache
   for generation (transformers then compiles the decoding step). Outputs may differ from
   eager mode by floating-point noise.
@@ -475,6 +478,7 @@ class HFMultimodalLM(lmms):
         max_batch_size: int | str | None = None,
         prefetch: int | str = 2,
         compile: bool | str = False,  # noqa: A002 - the model arg's name (compile=true)
+        preprocess_on_device: bool | str = False,
         **generation_overrides: Any,
     ) -> None:
         super().__init__()
@@ -483,7 +487,7 @@ class HFMultimodalLM(lmms):
             raise TypeError(
                 f"{type(self).__name__}: unknown model argument(s) {', '.join(unknown)}. Accepted: pretrained, device, "
                 "dtype, device_map, batch_size, max_batch_size, num_frames, video_backend, scoring, likelihood_norm, "
-                f"attn_implementation, prefetch, compile, {', '.join(self.extra_model_args())}, and generation settings "
+                f"attn_implementation, prefetch, compile, preprocess_on_device, {', '.join(self.extra_model_args())}, and generation settings "
                 f"({', '.join(GENERATION_KEYS)})")
         if scoring not in SCORING_MODES:
             raise ValueError(f"scoring must be one of {', '.join(SCORING_MODES)}, got {scoring!r}")
@@ -501,6 +505,7 @@ class HFMultimodalLM(lmms):
             raise ValueError("max_batch_size must be a whole number >= 1")
         self.prefetch = int(prefetch)
         self.compile_model = parse_flag(compile)
+        self.preprocess_on_device = parse_flag(preprocess_on_device)
         self._thread_copies = threading.local()
         self.num_frames = int(num_frames)
         self.video_backend = str(video_backend)
@@ -569,6 +574,18 @@ class HFMultimodalLM(lmms):
     def local(self, obj: Any) -> Any:
         """``obj`` (a processor or tokeniser), or this prefetch thread's own copy of it."""
         return thread_local_copy(obj, self._thread_copies)
+
+    def image_processor_kwargs(self, image_processor: Any) -> dict[str, Any]:
+        """``{"device": ...}`` with ``preprocess_on_device=true`` when the image processor runs on torch.
+
+        transformers' torchvision-backed image processors resize and normalise on the device
+        they are given; PIL-backed ones cannot, and get nothing.
+        """
+        if not self.preprocess_on_device:
+            return {}
+        from transformers.image_processing_backends import TorchvisionBackend
+
+        return {"device": self._device} if isinstance(image_processor, TorchvisionBackend) else {}
 
     def media_token_cost(self, kind: str) -> int:
         """LLM positions one visual of ``kind`` (``image``/``video``) takes; orders batches by total length."""

@@ -432,3 +432,29 @@ def test_emoprompt_generation_passes_the_final_answer_criterion(emollm_run, emol
     for short, long in zip(stopped, full):
         assert long.startswith(short) and len(short) <= len(long)
     assert any(len(short) < len(long) for short, long in zip(stopped, full))
+
+
+@pytest.mark.parametrize("family", ["emovit", "emollm"])
+def test_preprocess_on_device_gives_the_same_inputs(family, tiny_instructblip_dir, emollm_run, emovit_docs, emollm_docs):
+    """``preprocess_on_device=true`` hands the device to torchvision-backed image processors (here: the CPU)."""
+    if family == "emovit":
+        plain, moved = (_attach(_emovit(tiny_instructblip_dir, preprocess_on_device=flag), emovit_docs)
+                        for flag in (False, True))
+        docs, text = emovit_docs, (lambda d: d["prompt"])
+    else:
+        plain, moved = (_attach(_emollm(emollm_run, preprocess_on_device=flag), emollm_docs) for flag in (False, True))
+        docs, text = emollm_docs, doc_to_text
+    from transformers.image_processing_backends import TorchvisionBackend
+
+    on_torch = isinstance(moved.processor.image_processor, TorchvisionBackend)
+    assert on_torch or family == "emollm", "InstructBLIP's image processor is torchvision-backed"
+    assert plain.image_processor_kwargs(plain.processor.image_processor) == {}
+    assert moved.image_processor_kwargs(moved.processor.image_processor) == (
+        {"device": torch.device("cpu")} if on_torch else {})  # Video-LLaVA's image processor is PIL-backed
+    samples = [plain.build_sample(plain._unpack(i, r, "generate")) for i, r in enumerate(_requests(docs, {}, text=text))]
+    a, b = plain.preprocess(samples), moved.preprocess(samples)
+    if family == "emovit":
+        torch.testing.assert_close(a.pixel_values, b.pixel_values)
+    else:
+        for key in a.encoded:
+            torch.testing.assert_close(a.encoded[key], b.encoded[key])
