@@ -557,14 +557,15 @@ def _deletions(word: str, depth: int) -> set[str]:
 def _known_words() -> frozenset[str]:
     """Real words never read as misspellings: English words near a form, and the dataset
     tables' own raw spellings (WEBEmo's ``cheerfullness`` names a file's class, not an answer)."""
-    cached = _KNOWN_WORDS_CACHE.get("words")
+    cached = _KNOWN_WORDS_CACHE.get(len(DATASET_TABLES))  # source modules register tables as they import
     if cached is None:
         raw = {word for table in DATASET_TABLES.values() for word in table.raw_to_label if word.isalpha()}
-        cached = _KNOWN_WORDS_CACHE["words"] = NEAR_MISS_WORDS | raw
+        _KNOWN_WORDS_CACHE.clear()
+        cached = _KNOWN_WORDS_CACHE[len(DATASET_TABLES)] = NEAR_MISS_WORDS | raw
     return cached
 
 
-_KNOWN_WORDS_CACHE: dict[str, frozenset[str]] = {}
+_KNOWN_WORDS_CACHE: dict[int, frozenset[str]] = {}
 
 
 def _spelling_index(matcher: FormMatcher) -> dict[str, tuple[str, ...]]:

@@ -17,7 +17,7 @@ import pytest
 
 from lmms_emotion import UNPARSED
 from lmms_emotion.answers import correct_misspellings, edit_distance, form_matcher, parse_answer, spelling_tolerance
-from lmms_emotion.lexicon import lexicon_forms
+from lmms_emotion.lexicon import PLACEMENTS, lexicon_forms, place, synonyms
 from lmms_emotion.taxonomy import LABEL_HIERARCHY, LABEL_SETS, get_label_set
 from tests.parser_tables import TABLES, rows
 
@@ -141,3 +141,15 @@ def test_docs_list_every_cue() -> None:
         assert not missing, f"docs/scoring.md does not list {name} {missing}"
     for key in answers.FALSE_POSITIVE_CONTEXTS:
         assert f"`{key}`" in doc, key
+
+
+@pytest.mark.parametrize("name", sorted(PLACEMENTS))
+def test_commitment_on_every_open_set(name: str) -> None:
+    """Open-set replies name synonyms, not labels: the committed synonym wins, a tie stays unplaced."""
+    single = {label: [w for w in synonyms(name, label) if w.isalpha()] for label in get_label_set(name).labels}
+    words = {label: ws[len(ws) // 2] for label, ws in single.items() if ws}
+    for a, word_a in words.items():
+        for b, word_b in words.items():
+            if a != b:
+                assert place(f"A hint of {word_a}, but mostly {word_b}.", name) == b, (word_a, word_b)
+                assert place(f"{word_a} and {word_b} in equal measure", name) == U, (word_a, word_b)
