@@ -16,7 +16,9 @@ def register(subparsers) -> None:
     parser.add_argument("--out", required=True, help="folder to write the report into")
     parser.add_argument("--baseline", default=None,
                         help="run name to test every other run against (default: all pairs)")
-    parser.add_argument("--n-resamples", type=int, default=10000, help="bootstrap resamples for paired tests")
+    parser.add_argument("--n-resamples", type=int, default=10000,
+                        help="resamples for the paired tests: their bootstrap intervals, and permutation tests of "
+                             "scores that are not 0/1 (0/1 accuracy gets the exact McNemar test)")
     parser.add_argument("--n-resamples-ci", type=int, default=2000, help="bootstrap resamples for accuracy CIs")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (reports are reproducible)")
     parser.add_argument("--min-shared", type=float, default=None, metavar="SHARE",
