@@ -99,3 +99,15 @@ def test_binary_concept_forms_are_disjoint_and_lower_case(name: str) -> None:
     assert positive and negative
     assert not positive & negative
     assert all(f == f.lower().strip() for f in (*concept.positive, *concept.negative))
+
+
+def test_webemo_shared_words_fit_several_leaves_and_no_leaf_lists_them() -> None:
+    """A word left out of the 25 classes because it fits several; coarser levels take it when one parent fits."""
+    from lmms_emotion.taxonomy import _WEBEMO_SHARED, LABEL_HIERARCHY, WEBEMO25
+
+    for word, leaves in _WEBEMO_SHARED.items():
+        assert len(set(leaves)) >= 2 and set(leaves) <= set(WEBEMO25.labels), word
+        assert WEBEMO25.canonical(word) is None, f"{word!r} is already a form of {WEBEMO25.canonical(word)!r}"
+    assert get_label_set("webemo7").canonical("romantic") == "love"
+    assert get_label_set("webemo2").canonical("upset") == "negative" and get_label_set("webemo7").canonical("upset") is None
+    assert set(LABEL_HIERARCHY) == {"webemo7", "webemo2"}
