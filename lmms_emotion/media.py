@@ -32,7 +32,7 @@ import posixpath
 import re
 import threading
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 from collections.abc import Iterator
 
@@ -44,6 +44,7 @@ __all__ = [
     "MediaError",
     "open_image",
     "resolve_media_path",
+    "RootResolver",
     "resolve_under_root",
     "sample_video_frames",
     "verify_image",
@@ -101,7 +102,7 @@ def resolve_media_path(root: str | os.PathLike, rel: str | os.PathLike) -> Path:
             problem = "escapes the media root with '..'"
     if problem:
         raise MediaError(f"unsafe media path {rel_str!r} under media root {str(root_path)!r}: it {problem}")
-    return root_path.joinpath(*PurePosixPath(posixpath.normpath(posix)).parts)
+    return root_path / posixpath.normpath(posix)  # one join: normpath left no '..', '.' or leading '/'
 
 
 def resolve_under_root(root: str | os.PathLike, rel: str | os.PathLike, *, follow_symlinks: bool = False) -> Path:
@@ -112,24 +113,51 @@ def resolve_under_root(root: str | os.PathLike, rel: str | os.PathLike, *, follo
     inside the root that points outside it is refused. ``root`` itself may be a symlink
     (media roots are links to the raw folder). ``follow_symlinks=True`` is for datasets
     kept as link farms (``build-data --follow-symlinks``); only the lexical check applies.
+    A dangling link is let through, for the caller's "does not exist" check.
 
     Returns the lexical path under ``root`` (what records store and tasks open). Raises
-    :class:`MediaError` naming the path, the root and where the link leads.
+    :class:`MediaError` naming the path, the root and where the link leads. For many
+    paths under one root use :class:`RootResolver` (same checks, real paths cached).
     """
-    joined = resolve_media_path(root, rel)
-    if follow_symlinks:
+    return RootResolver(root, follow_symlinks=follow_symlinks)(rel)
+
+
+class RootResolver:
+    """:func:`resolve_under_root` for many paths under one root.
+
+    The root's real path and each folder's real path are computed once (``realpath`` costs
+    one ``lstat`` per path component; a records file names thousands of files in a few
+    folders), then each file needs one ``lstat``. Build one per pass over the files: a
+    folder re-linked after it was first seen is not noticed by the same resolver.
+    """
+
+    def __init__(self, root: str | os.PathLike, *, follow_symlinks: bool = False) -> None:
+        self.root = Path(root)
+        self.follow_symlinks = follow_symlinks
+        self.real_root = os.path.realpath(root)
+        self._inside_prefix = self.real_root.rstrip(os.sep) + os.sep
+        self._real_dirs: dict[Path, str] = {}
+
+    def __call__(self, rel: str | os.PathLike) -> Path:
+        joined = resolve_media_path(self.root, rel)
+        if self.follow_symlinks:
+            return joined
+        real_dir = self._real_dirs.get(joined.parent)
+        if real_dir is None:
+            real_dir = self._real_dirs[joined.parent] = os.path.realpath(joined.parent)
+        real = os.path.join(real_dir, joined.name)
+        if os.path.islink(real):
+            real = os.path.realpath(real)
+        outside = real != self.real_root and not real.startswith(self._inside_prefix)
+        # A dangling link reads nothing: left to the caller's "does not exist" check, which says more.
+        if outside and os.path.exists(real):
+            raise MediaError(
+                f"unsafe media path {os.fspath(rel)!r} under media root {os.fspath(self.root)!r}: it is a symbolic "
+                f"link (or lies below one) that leads outside the root, to {real!r}; copy the file into the root, "
+                "or rebuild with `lmms-emotion build-data ... --follow-symlinks` if the dataset is a link farm you "
+                "trust"
+            )
         return joined
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(joined)
-    outside = real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep)
-    # A dangling link reads nothing: left to the caller's "does not exist" check, which says more.
-    if outside and os.path.exists(real):
-        raise MediaError(
-            f"unsafe media path {os.fspath(rel)!r} under media root {os.fspath(root)!r}: it is a symbolic link "
-            f"(or lies below one) that leads outside the root, to {real!r}; copy the file into the root, or "
-            "rebuild with `lmms-emotion build-data ... --follow-symlinks` if the dataset is a link farm you trust"
-        )
-    return joined
 
 
 def _require_file(path: Path, kind: str) -> None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import threading
 from pathlib import Path
@@ -57,9 +58,12 @@ class TaskDataExit(SystemExit):
 # --- loading ---------------------------------------------------------------------------------
 
 
-def _doc_from_record(record, root: Path) -> dict[str, Any]:
+def _doc_from_record(record, root: Path, paths: Any = None) -> dict[str, Any]:
+    """The lmms-eval doc of a record; ``paths`` given: its media paths, already resolved, instead of resolving."""
     from lmms_emotion.media import resolve_media_path
 
+    if paths is None:
+        paths = [resolve_media_path(root, m.path) for m in record.media]
     return {
         "id": record.id,
         "task": record.task,
@@ -70,7 +74,7 @@ def _doc_from_record(record, root: Path) -> dict[str, Any]:
         "label_set": record.label_set,
         "answer": record.answer,
         "media_types": [m.type for m in record.media],
-        "media_paths": [str(resolve_media_path(root, m.path)) for m in record.media],
+        "media_paths": [str(p) for p in paths],
         "meta": json.dumps(record.meta, sort_keys=True, ensure_ascii=False),
     }
 
@@ -104,15 +108,17 @@ def read_task_docs(index_row: Mapping[str, Any], root: str | Path | None = None)
     docs: list[dict[str, Any]] = []
     missing: list[tuple[int, Path]] = []
     try:
+        checked = _MediaChecker(media, follow)
         for line_no, record in iter_numbered_records(path):
-            doc = _doc_from_record(record, media)
+            doc = _doc_from_record(record, media, paths=())
             if not _matches(doc, index_row.get("where")):
                 continue
             try:
-                paths = [_checked_media(media, record, item.path, follow) for item in record.media]
+                paths = [checked(record, item.path) for item in record.media]
             except MediaError as err:
                 raise DataNotBuiltError(f"{path}:{line_no}: {err}. Fix: rebuild with: {build}") from None
-            missing.extend((line_no, p) for p in paths if not p.is_file())
+            missing.extend((line_no, p) for p in paths if not os.path.isfile(p))
+            doc["media_paths"] = [str(p) for p in paths]
             docs.append(doc)
     except RecordError as err:
         raise DataNotBuiltError(f"{err}. Fix: rebuild with: {build} (or correct that line)") from None
@@ -128,18 +134,33 @@ def read_task_docs(index_row: Mapping[str, Any], root: str | Path | None = None)
     return docs
 
 
-def _checked_media(media: Path, record, rel: str, follow_symlinks: bool) -> Path:
-    """A record's media file through :func:`lmms_emotion.media.resolve_under_root` (no link out of the root).
+class _MediaChecker:
+    """A records file's media paths through :class:`lmms_emotion.media.RootResolver` (no link out of the root).
 
     A composed dataset (EmoBench) links ``media/<source>`` to that source's own media root,
     so a path ``<source>/...`` under such a link is checked against the link's target.
     """
-    from lmms_emotion.media import resolve_under_root
 
-    head, _, rest = rel.partition("/")
-    if rest and head == record.source and (media / head).is_symlink():
-        return resolve_under_root(media / head, rest, follow_symlinks=follow_symlinks)
-    return resolve_under_root(media, rel, follow_symlinks=follow_symlinks)
+    def __init__(self, media: Path, follow_symlinks: bool) -> None:
+        from lmms_emotion.media import RootResolver
+
+        self.media = media
+        self.follow_symlinks = follow_symlinks
+        self.whole = RootResolver(media, follow_symlinks=follow_symlinks)
+        self.per_source: dict[str, Any] = {}
+
+    def __call__(self, record, rel: str) -> Path:
+        from lmms_emotion.media import RootResolver
+
+        head, _, rest = rel.partition("/")
+        if rest and head == record.source:
+            if head not in self.per_source:
+                link = self.media / head
+                self.per_source[head] = (RootResolver(link, follow_symlinks=self.follow_symlinks)
+                                         if link.is_symlink() else None)
+            if self.per_source[head] is not None:
+                return self.media / head / self.per_source[head](rest).relative_to(self.media / head)
+        return self.whole(rel)
 
 
 def _no_matching_docs(path: Path, index_row: Mapping[str, Any], build: str) -> str:

@@ -442,17 +442,18 @@ def keep_readable(items: Sequence[PendingItem], issues: IssueLog, options: Build
     whatever its annotation files say. The file verified is the one the record names.
     ``kind`` is ``image`` (full decode) or ``video`` (header plus one decoded frame).
     """
-    from lmms_emotion.media import MediaError
+    from lmms_emotion.media import MediaError, RootResolver
 
     if kind not in MEDIA_KINDS:
         raise ValueError(f"kind must be one of {MEDIA_KINDS}, got {kind!r}")
     base = (root if root is not None else options.raw).absolute()
+    resolve = RootResolver(base, follow_symlinks=options.follow_symlinks)  # raw_file's check, folders cached
     checker = image_checker(options.verify) if kind == "image" else video_checker(options.verify)
     noun = "image" if kind == "image" else "clip"
     resolved: list[tuple[PendingItem, list[Path]]] = []
     for item in items:
         try:
-            resolved.append((item, [raw_file(base, m.path, options) for m in item.record.media]))
+            resolved.append((item, [resolve(m.path) for m in item.record.media]))
         except MediaError as err:
             issues.report(item.file, item.row, str(err))
     verdicts = verify_media(list(dict.fromkeys(path for _, paths in resolved for path in paths)),
