@@ -1,4 +1,5 @@
-"""Tiny randomly initialised InstructBLIP, LLaVA-1.5 and Video-LLaVA checkpoints.
+"""Tiny randomly initialised InstructBLIP, LLaVA-1.5, Video-LLaVA, LLaVA-OneVision, Qwen2.5-VL
+and Qwen3-VL checkpoints.
 
 Each builder writes a complete ``save_pretrained`` folder (model, generation config,
 processor, tokenizer(s), chat template) that loads offline with the real classes::
@@ -7,7 +8,10 @@ processor, tokenizer(s), chat template) that loads offline with the real classes
     LlavaForConditionalGeneration.from_pretrained(d);        LlavaProcessor.from_pretrained(d)
     VideoLlavaForConditionalGeneration.from_pretrained(d);   VideoLlavaProcessor.from_pretrained(d)
 
-so wrappers, tasks and training recipes run end to end on CPU in seconds. Weights are a
+(and ``LlavaOnevision*``, ``Qwen2_5_VL*``, ``Qwen3VL*`` likewise, through ``AutoProcessor`` /
+``AutoModelForImageTextToText`` too), so wrappers (ours and lmms-eval's own ``instructblip``,
+``llava_hf``, ``qwen2_5_vl``, ``qwen3_vl``), tasks and training recipes run end to end on CPU
+in seconds. Weights are a
 deterministic function of ``seed``; everything is fp32. The architectures keep what the
 code paths depend on (a Q-Former with cross-attention and query tokens; a CLIP tower
 with a CLS token, ``vision_feature_layer=-2`` and the ``default`` strategy; the 2-layer
