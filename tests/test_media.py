@@ -279,3 +279,30 @@ def test_auto_falls_back_to_pyav_without_decord(video_file_factory, monkeypatch)
     assert len(frames) == 4
     with pytest.raises(ImportError):
         media.sample_video_frames(path, backend="decord")
+
+
+def test_root_resolver_refuses_links_leading_out_of_the_root(tmp_path):
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    (root / "real").mkdir(parents=True)
+    outside.mkdir()
+    (root / "real" / "a.jpg").write_bytes(b"x")
+    (outside / "b.jpg").write_bytes(b"y")
+    (root / "inner_link").symlink_to(root / "real", target_is_directory=True)  # stays inside: fine
+    (root / "out_dir").symlink_to(outside, target_is_directory=True)  # a folder leading out
+    (root / "real" / "out_file.jpg").symlink_to(outside / "b.jpg")  # a file leading out
+    (root / "real" / "dangling.jpg").symlink_to(outside / "gone.jpg")  # leads nowhere: left to "does not exist"
+    link_root = tmp_path / "root_link"
+    link_root.symlink_to(root, target_is_directory=True)  # the root itself may be a link
+    for base in (root, link_root):
+        resolve = media.RootResolver(base)
+        assert resolve("real/a.jpg") == base / "real" / "a.jpg"
+        assert resolve("inner_link/a.jpg") == base / "inner_link" / "a.jpg"
+        assert resolve("real/dangling.jpg") == base / "real" / "dangling.jpg"
+        for rel in ("out_dir/b.jpg", "real/out_file.jpg"):
+            with pytest.raises(media.MediaError, match="leads outside the root"):
+                resolve(rel)
+            with pytest.raises(media.MediaError, match="--follow-symlinks"):
+                media.resolve_under_root(base, rel)
+            assert media.resolve_under_root(base, rel, follow_symlinks=True) == base / rel
+        with pytest.raises(media.MediaError, match="escapes the media root"):
+            resolve("../outside/b.jpg")
