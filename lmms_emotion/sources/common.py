@@ -467,7 +467,7 @@ def keep_readable(items: Sequence[PendingItem], issues: IssueLog, options: Build
         if bad:
             issues.report(item.file, item.row, f"{noun} {bad[0][0]} is unreadable: {bad[0][1]}")
             continue
-        RECORD_ORIGINS[item.record.id] = BuildIssue(item.file, item.row, "").describe().rstrip(": ")
+        RECORD_ORIGINS[item.record.id] = item.file if item.row is None else f"{item.file} row {item.row}"
         kept.append(item.record)
     return kept
 
