@@ -50,6 +50,12 @@ def test_options_map_onto_the_arguments():
                                                             "--rationales", "r.jsonl", "--no-gradient-checkpointing"])
     assert emollm.lora is False and emollm.rationales == ["r.jsonl"] and emollm.dataset == ["emobench"]
     assert emollm_args.activation_checkpointing is False and emollm_args.report_to == []
+    # every switch takes --X and --no-X, as before the port to HfArgumentParser
+    recipe, config = parse_recipe_arguments("emovit", ["--output-dir", "o", "--data", "a", "--resume", "--no-resume",
+                                                       "--gradient-checkpointing", "--no-verify-media",
+                                                       "--full-determinism", "--disable-tqdm"])
+    assert (recipe.resume, recipe.verify_media, config.activation_checkpointing) == (False, False, True)
+    assert config.full_determinism and config.disable_tqdm
 
 
 @pytest.mark.parametrize("suffix, text", [

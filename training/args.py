@@ -257,12 +257,20 @@ RECIPES: dict[str, tuple[type[RecipeArguments], type[RecipeTrainingArguments]]] 
 
 # --- parsing ----------------------------------------------------------------------------------------
 
+_SWITCHES = ("verify_media", "resume", "overwrite", "gradient_checkpointing", "full_determinism", "disable_tqdm")
+"""Switches that default to off, which also take ``--no-X`` (as ``lmms-emotion train`` always accepted)."""
+
 
 def recipe_parser(recipe: str, **parser_kwargs: Any) -> HfArgumentParser:
     """The ``HfArgumentParser`` of a recipe (its two dataclasses) plus ``--config``."""
     parser = HfArgumentParser(RECIPES[recipe], **parser_kwargs)
     parser.add_argument("--config", default=None, help="YAML or JSON file of option values (field names as keys); "
                                                        "explicit options win")
+    # HfArgumentParser adds --no-X only for options that default to True; the earlier CLI had it for every switch
+    for name in _SWITCHES:
+        flags = [f"--no-{name.replace('_', '-')}", f"--no_{name}"]
+        if not any(flag in parser._option_string_actions for flag in flags):
+            parser.add_argument(*flags, dest=name, action="store_false", help=argparse.SUPPRESS)
     return parser
 
 
