@@ -244,6 +244,7 @@ def main() -> int:
     parser.add_argument("--auto-max", type=int, default=256, help="batch_size=auto searches down from here")
     parser.add_argument("--samples", type=int, default=0, help="distinct JPEGs written (arms repeat them)")
     parser.add_argument("--passes", type=int, default=2)
+    parser.add_argument("--prefetch", type=int, default=4, help="decode/preprocess threads per wrapper")
     parser.add_argument("--peak-tflops", type=float, default=None)
     parser.add_argument("--skip", default="", help="comma-separated: emovit, emollm, train")
     args = parser.parse_args()
@@ -301,6 +302,7 @@ def main() -> int:
         for scoring in ("generate", "likelihood"):
             for batch in batch_sizes:
                 wrapper = PreloadedEmoVIT(pretrained="random InstructBLIP-Vicuna-7B", device=device, batch_size=batch,
+                                          prefetch=args.prefetch,
                                           max_batch_size=args.auto_max if batch == "auto" else None, scoring=scoring)
                 if batch == "auto":  # resolve first, so the timed docs cover a few batches of the size found
                     attach(wrapper, docs).generate_until(requests_for(docs[:1], gen_kwargs))
@@ -322,7 +324,8 @@ def main() -> int:
                 self.install_components(model, processor)
 
         batch = 2 if args.smoke else 16
-        wrapper = PreloadedEmoLLM(pretrained="random LLaVA-1.5-7B", device=device, batch_size=batch)
+        wrapper = PreloadedEmoLLM(pretrained="random LLaVA-1.5-7B", device=device, batch_size=batch,
+                                  prefetch=args.prefetch)
         gen_kwargs = {"max_new_tokens": 5, "min_new_tokens": 5, "do_sample": False, "until": ["\n\n"]}
         emollm_docs = [dict(d, task="emotion_closed", text="") for d in docs]
         emollm_docs = docs_for(emollm_docs, batch, args.smoke)

@@ -258,16 +258,14 @@ class EmoLLM(HFMultimodalLM):
                        prepared: EmoLLMInputs | None = None) -> list[str]:
         prepared = prepared if prepared is not None else self.preprocess(samples)
         inputs = prepared.encoded.to(self.device)
-        settings = dict(generation)
-        extra: dict[str, Any] = {}
+        from transformers import StoppingCriteriaList
+
+        settings, criteria = self.split_generation(generation)
         reasoning_until = settings.pop(_REASONING_STOPS, None)
         if reasoning_until is not None:
-            from transformers import StoppingCriteriaList
-
-            stop = FinalAnswerStop(self._tokenizer, inputs["input_ids"].shape[1], reasoning_until)
-            extra["stopping_criteria"] = StoppingCriteriaList([stop])
+            criteria.append(FinalAnswerStop(self._tokenizer, inputs["input_ids"].shape[1], reasoning_until))
         output = self.model.generate(**inputs, generation_config=self.generation_config(settings),
-                                     tokenizer=self._tokenizer, **extra)
+                                     stopping_criteria=StoppingCriteriaList(criteria))
         new_tokens = output[:, inputs["input_ids"].shape[1]:]
         return [text.strip() for text in self._tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
 

@@ -254,11 +254,14 @@ class EmoVIT(HFMultimodalLM):
     @torch.no_grad()
     def generate_batch(self, samples: list[Sample], generation: dict[str, Any],
                        prepared: EmoVITInputs | None = None) -> list[str]:
+        from transformers import StoppingCriteriaList
+
         _, embeds, attention_mask = self._prompts(samples, prepared)
-        settings, processors = embeds_only_processors(generation)
+        settings, criteria = self.split_generation(generation)
+        settings, processors = embeds_only_processors(settings)
         output = self.model.language_model.generate(
             inputs_embeds=embeds, attention_mask=attention_mask, generation_config=self.generation_config(settings),
-            logits_processor=processors, tokenizer=self._tokenizer)
+            logits_processor=processors, stopping_criteria=StoppingCriteriaList(criteria))
         return [text.strip() for text in self._tokenizer.batch_decode(output, skip_special_tokens=True)]
 
     @torch.no_grad()
