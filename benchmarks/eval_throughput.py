@@ -251,8 +251,10 @@ def section_decode_steps(args, model_dir: Path, image_docs: list[dict]) -> None:
     for text in texts:
         for piece in {text[i:i + 5] for i in range(1, len(text) - 4) if text[i:i + 5].isalpha()}:
             counts[piece] = counts.get(piece, 0) + 1
-    # the string most answers contain, earliest in the answer that contains it last (so stopping saves steps)
-    stop = min(sorted(counts), key=lambda p: (-counts[p], max(t.find(p) if p in t else len(t) for t in texts)))
+    # a string most answers contain, first written around the middle of the answers (answers of different lengths)
+    common = [p for p in sorted(counts) if counts[p] >= 0.75 * len(texts)] or sorted(counts, key=lambda p: -counts[p])[:20]
+    middle = statistics.median(len(t) for t in texts) / 2
+    stop = min(common, key=lambda p: abs(statistics.median(t.find(p) for t in texts if p in t) - middle))
 
     def needed(ids: list[int]) -> int:
         for k in range(1, len(ids) + 1):
@@ -281,9 +283,9 @@ def section_decode_steps(args, model_dir: Path, image_docs: list[dict]) -> None:
           f"{counts[stop]} of {len(docs)} answers)")
     for batch_index, calls in enumerate(per_batch_calls):
         rows = order[batch_index * 8:(batch_index + 1) * 8]
-        longest = max(by_doc[i] for i in rows)
+        longest, shortest = max(by_doc[i] for i in rows), min(by_doc[i] for i in rows)
         print(f"  batch {batch_index}: without stop strings {steps_without:4.0f}, with stop strings {calls:3d}; "
-              f"longest answer + 1 = {longest - 1} + 1 = {longest}")
+              f"longest answer + 1 = {longest - 1} + 1 = {longest} (answers of {shortest - 1}-{longest - 1} tokens)")
 
 
 # --- section 4: build-data workers -----------------------------------------------------------------
