@@ -217,6 +217,7 @@ def load_docs(index_dataset):
     """
     import datasets
 
+    guard_response_cache()  # lmms-eval is running: its --use_cache must survive any reply
     docs: list[dict[str, Any]] = []
     for row in task_index_rows(index_dataset):
         try:
@@ -417,6 +418,36 @@ class UTF8SafeReplies:
     def apply(self, resps: list, docs: list) -> list:
         """Each instance's reply list with lone surrogates replaced by U+FFFD."""
         return [utf8_safe(replies) for replies in resps]
+
+
+def guard_response_cache() -> bool:
+    """Make lmms-eval's response cache (``--use_cache``) store replies UTF-8-safe too; True if it is guarded.
+
+    lmms-eval 0.7.3 writes every raw reply to its SQLite cache and JSONL audit log before
+    any task filter runs, and a lone surrogate fails that write (a ``UnicodeEncodeError``
+    ends the run). No task hook reaches that point, so :func:`load_docs` wraps the cache's
+    serializer (``lmms_eval.caching.response_cache._serialize_response``, looked up by name
+    at each write) once per process; without that module nothing is changed. Cached replies
+    then carry U+FFFD, the same text the filter passes on.
+    """
+    import importlib
+
+    try:
+        module = importlib.import_module("lmms_eval.caching.response_cache")
+    except ImportError:
+        return False
+    original = getattr(module, "_serialize_response", None)
+    if original is None:
+        return False
+    if getattr(original, "_lmms_emotion_utf8_safe", False):
+        return True
+
+    def serialize(response: Any) -> str:
+        return original(utf8_safe(response))
+
+    serialize._lmms_emotion_utf8_safe = True  # type: ignore[attr-defined]
+    module._serialize_response = serialize
+    return True
 
 
 def _labels_of(items: list[Mapping[str, Any]]) -> list[str]:

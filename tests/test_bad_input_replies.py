@@ -6,6 +6,7 @@ covers lmms-eval's own model wrappers too; the end-to-end test uses lmms-eval's 
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -40,13 +41,25 @@ def test_every_task_filters_replies_first(task):
     assert first is task_utils.UTF8SafeReplies or getattr(first, "__name__", "") == "UTF8SafeReplies"
 
 
+def test_response_cache_serializer_is_guarded_once():
+    from lmms_eval.caching import response_cache
+
+    assert task_utils.guard_response_cache() and task_utils.guard_response_cache()
+    serialize = response_cache._serialize_response
+    assert serialize([LONE]).encode("utf-8") and "\\ufffd" not in serialize([LONE])  # real characters, not escapes
+    assert json.loads(serialize([LONE])) == ["Fear \ufffd\ufffd."]
+    task_utils.guard_response_cache()
+    assert response_cache._serialize_response is serialize  # not wrapped twice
+
+
 @pytest.mark.e2e
 def test_surrogate_reply_is_scored_and_logged(emoset_root, tmp_path):
     out = tmp_path / "out"
     # argv carries \udcff as the raw byte 0xff (surrogateescape); the dummy model replies with it as is
     # (lmms-eval echoes the model arguments, so its output is read with errors="replace")
     proc = subprocess.run([str(BIN / "lmms-emotion"), "eval", "--model", "dummy", "--model_args", "response=Fear \udcff.",
-                           "--tasks", "emovit_emoset", "--limit", "4", "--output_path", str(out), "--log_samples"],
+                           "--tasks", "emovit_emoset", "--limit", "4", "--output_path", str(out), "--log_samples",
+                           "--use_cache", str(tmp_path / "cache")],  # lmms-eval's cache stores raw replies
                           env=cli_env(emoset_root), capture_output=True, text=True, errors="replace", timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     samples = read_samples(out, "emovit_emoset")
