@@ -209,13 +209,22 @@ def _decode_image(path: str | os.PathLike) -> Image.Image:
     path = Path(path)
     _require_file(path, "image")
     try:
-        with _strict_pillow(), Image.open(path) as im:
-            im.load()
-            # Pillow marks a JPEG whose end it had to fake (LOAD_TRUNCATED_IMAGES
-            # flipped back by another thread in the meantime): still truncated.
-            if getattr(im, "_ended", False):
-                raise OSError("image file is truncated (end-of-image marker missing)")
-            loaded = im.copy()  # detached from the file, which the with-block closes
+        with _strict_pillow():
+            im = Image.open(path)
+            try:
+                im.load()
+                # Pillow marks a JPEG whose end it had to fake (LOAD_TRUNCATED_IMAGES
+                # flipped back by another thread in the meantime): still truncated.
+                if getattr(im, "_ended", False):
+                    raise OSError("image file is truncated (end-of-image marker missing)")
+                if getattr(im, "_close_exclusive_fp_after_loading", False):
+                    loaded = im  # single-frame formats: load() closed the file, the pixels are in memory
+                else:
+                    loaded = im.copy()  # multi-frame formats keep the file open: detach, then close it
+                    im.close()
+            except BaseException:
+                im.close()
+                raise
     except FileNotFoundError:
         raise
     except Image.DecompressionBombError:
