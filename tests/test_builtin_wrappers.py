@@ -1,0 +1,278 @@
+"""lmms-eval's own wrappers for the model families users compare against, on every task.
+
+Tiny random checkpoints (:mod:`lmms_emotion.testing.tiny_models`) of InstructBLIP,
+LLaVA-1.5, LLaVA-OneVision, Qwen2.5-VL and Qwen3-VL, and lmms-eval's chat ``openai``
+wrapper against the loopback server of :mod:`lmms_emotion.testing.fake_openai`, run every
+``emovit_*`` and ``emobench_*`` task (images and videos, ``--limit 2``) through
+``lmms-emotion eval`` and through plain ``lmms-eval eval --include_path``. To keep CI
+cheap, each CLI runs once with lmms-eval's ``--config`` list (one process, one task
+index); the tests below read what each configuration wrote. docs/models.md holds the
+resulting table (family x image/video x batch).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.fixtures_data import read_results, read_samples, run_cli
+from tests.fixtures_emobench import EMOBENCH_SOURCES, EMOBENCH_TASKS, build_dataset, root_with_sources
+
+pytestmark = pytest.mark.e2e
+
+EMOVIT_TASKS = ("emovit_emoset", "emovit_fi", "emovit_emotion6", "emovit_emotionroi", "emovit_webemo25",
+                "emovit_webemo7", "emovit_webemo2", "emovit_artphoto", "emovit_abstract", "emovit_unbiasedemo")
+EVERY_TASK = EMOVIT_TASKS + EMOBENCH_TASKS
+VIDEO_TASKS = tuple(t for t in EMOBENCH_TASKS if t.endswith("_video"))
+LIMIT = 2
+FRAMES = 4  # video_as_frames in the emobench template (instructblip, llava_hf), max_frames_num for openai
+QWEN_ARGS = "device=cpu,device_map=cpu,min_pixels=3136,max_pixels=12544,max_num_frames=4"
+MAX_TABLE_WIDTH = 160
+SAME_PREFIX = 40  # characters of a batched answer that must match batch 1 exactly (bf16 drift comes later)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One lmms-eval configuration: a family, the wrapper that runs it, a batch size."""
+
+    family: str
+    model: str
+    fixture: str  # the tiny-model fixture giving pretrained=, or "server" for openai
+    extra_args: str
+    batch: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.family}-b{self.batch}"
+
+
+SPECS = (
+    Spec("instructblip", "instructblip", "tiny_instructblip_dir", "device=cpu", 1),
+    Spec("llava-1.5", "llava_hf", "tiny_llava_dir", "device=cpu,device_map=cpu", 1),
+    Spec("llava-onevision", "llava_hf", "tiny_llava_onevision_dir", "device=cpu,device_map=cpu", 1),
+    Spec("qwen2.5-vl", "qwen2_5_vl", "tiny_qwen2_5_vl_dir", QWEN_ARGS, 1),
+    Spec("qwen2.5-vl", "qwen2_5_vl", "tiny_qwen2_5_vl_dir", QWEN_ARGS, 8),
+    Spec("qwen3-vl", "qwen3_vl", "tiny_qwen3_vl_dir", QWEN_ARGS, 1),
+    Spec("qwen3-vl", "qwen3_vl", "tiny_qwen3_vl_dir", QWEN_ARGS, 8),
+    Spec("openai", "openai", "server", f"model_version=tiny-fake,api_key=test-key,max_frames_num={FRAMES}", 1),
+    Spec("openai", "openai", "server", f"model_version=tiny-fake,api_key=test-key,max_frames_num={FRAMES}", 8),
+)
+BATCHED = [s for s in SPECS if s.batch > 1]
+PLAIN_SPECS = [s for s in SPECS if s.batch == 1]  # plain lmms-eval: batch 1 (batching is the wrapper's, not the CLI's)
+
+
+# --- data, server, runs ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def every_task_root(emobench_root: Path, tmp_path_factory) -> Path:
+    """A data root where every emovit_* and emobench_* task has data (EmoBench's sources + the rest of EmoVIT's)."""
+    from lmms_emotion.testing.raw_layouts import write_sample
+
+    base = tmp_path_factory.mktemp("every_task")
+    root = root_with_sources(emobench_root, base / "data", (*EMOBENCH_SOURCES, "emobench"))
+    for dataset in ("webemo", "artphoto", "abstract", "unbiasedemo"):
+        write_sample(dataset, base / "raw" / dataset)
+        build_dataset([dataset, "--raw", str(base / "raw" / dataset)], root)
+    return root
+
+
+class _RecordingServer:
+    """The loopback OpenAI-compatible server, recording how many images each request carried."""
+
+    def __init__(self) -> None:
+        from lmms_emotion.testing.fake_openai import FakeOpenAIServer
+
+        images_per_request = self.images_per_request = []
+        lock = threading.Lock()
+
+        class Recording(FakeOpenAIServer):
+            def _reply_content(self, body: dict, digest: str) -> tuple[str, bool]:
+                parts = [p for m in body.get("messages", []) if isinstance(m.get("content"), list) for p in m["content"]]
+                with lock:
+                    images_per_request.append(sum(1 for p in parts if p.get("type") == "image_url"))
+                return super()._reply_content(body, digest)
+
+        self.server = Recording(api_key="test-key").start()
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+
+@pytest.fixture(scope="module")
+def openai_server():
+    recording = _RecordingServer()
+    yield recording
+    recording.server.stop()
+
+
+def _model_args(spec: Spec, request, server: _RecordingServer) -> str:
+    if spec.fixture == "server":
+        return f"{spec.extra_args},base_url={server.base_url}"
+    return f"pretrained={request.getfixturevalue(spec.fixture)},{spec.extra_args}"
+
+
+def _run_all(cli: list[str], specs, out: Path, root: Path, request, server) -> dict:
+    configs = [{"model": s.model, "model_args": _model_args(s, request, server), "tasks": "emovit,emobench",
+                "limit": LIMIT, "batch_size": s.batch, "output_path": str(out / s.name), "log_samples": True}
+               for s in specs]
+    config_file = out / "runs.yaml"
+    out.mkdir(parents=True, exist_ok=True)
+    config_file.write_text(yaml.safe_dump(configs))
+    proc = run_cli([*cli, "--config", str(config_file)], data_root=root, timeout=900)
+    return {"proc": proc, "out": out}
+
+
+@pytest.fixture(scope="module")
+def emotion_cli_runs(every_task_root, openai_server, tmp_path_factory, request) -> dict:
+    """Every spec through ``lmms-emotion eval --config`` (one process)."""
+    return _run_all(["lmms-emotion", "eval"], SPECS, tmp_path_factory.mktemp("emotion_cli"), every_task_root,
+                    request, openai_server)
+
+
+@pytest.fixture(scope="module")
+def plain_cli_runs(every_task_root, openai_server, tmp_path_factory, request) -> dict:
+    """The batch-1 specs through plain ``lmms-eval eval --include_path "$(lmms-emotion tasks-path)" --config``."""
+    from lmms_emotion.task_configs import task_dir
+
+    return _run_all(["lmms-eval", "eval", "--include_path", str(task_dir())], PLAIN_SPECS,
+                    tmp_path_factory.mktemp("plain_cli"), every_task_root, request, openai_server)
+
+
+def _expected_n(root: Path) -> dict[str, int]:
+    """min(LIMIT, task size) per task: the number of samples each task must have answered."""
+    from lmms_emotion.task_utils import read_task_docs
+
+    sizes = {}
+    for task in EVERY_TASK:
+        folder = "emovit" if task.startswith("emovit_") else "emobench"
+        index = Path(__file__).parents[1] / "task_configs" / folder / "_index" / f"{task}.jsonl"
+        row = json.loads(index.read_text().splitlines()[0])
+        sizes[task] = min(LIMIT, len(read_task_docs(row, root)))
+    return sizes
+
+
+def _responses(output: Path, task: str) -> dict[int, str]:
+    out = {}
+    for sample in read_samples(output, task):
+        response = sample["filtered_resps"]
+        out[sample["doc_id"]] = response[0] if isinstance(response, list) else response
+    return out
+
+
+def _check_spec_ran_every_task(runs: dict, spec: Spec, root: Path) -> None:
+    proc, output = runs["proc"], runs["out"] / spec.name
+    assert output.exists() and list(output.rglob("*_results.json")), (
+        f"{spec.name}: no results written\n" + proc.stdout[-3000:] + proc.stderr[-5000:])
+    results = read_results(output)
+    for task, n in _expected_n(root).items():
+        assert n > 0, f"{task} has no data in the test root"
+        assert results["n-samples"][task]["effective"] == n, (spec.name, task)
+        responses = _responses(output, task)
+        assert len(responses) == n and all(isinstance(r, str) for r in responses.values()), (spec.name, task)
+        assert set(results["results"][task]) >= {"acc,none", "macro_f1,none", "per_class_acc,none"}, (spec.name, task)
+
+
+# --- tests ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_every_family_answers_every_task_through_lmms_emotion_eval(spec, emotion_cli_runs, every_task_root):
+    _check_spec_ran_every_task(emotion_cli_runs, spec, every_task_root)
+
+
+@pytest.mark.parametrize("spec", PLAIN_SPECS, ids=lambda s: s.name)
+def test_every_family_answers_every_task_through_plain_lmms_eval(spec, plain_cli_runs, every_task_root):
+    _check_spec_ran_every_task(plain_cli_runs, spec, every_task_root)
+
+
+@pytest.mark.parametrize("spec", BATCHED, ids=lambda s: s.name)
+def test_batched_runs_give_the_batch_1_answers(spec, emotion_cli_runs):
+    """Batch 8 answers as batch 1, up to bfloat16 rounding.
+
+    lmms-eval's Qwen wrappers load the model in bfloat16 (not configurable), and a padded
+    batch rounds differently; on a random tiny model, whose logits are near-ties, a long
+    answer can then drift after a few dozen tokens. So: most answers identical, and every
+    answer identical over its first ``SAME_PREFIX`` characters (real answers are a word or two).
+    """
+    single = next(s for s in SPECS if s.family == spec.family and s.batch == 1)
+    pairs = []
+    for task in EVERY_TASK:
+        batched = _responses(emotion_cli_runs["out"] / spec.name, task)
+        unbatched = _responses(emotion_cli_runs["out"] / single.name, task)
+        assert batched.keys() == unbatched.keys(), (spec.name, task)
+        pairs.extend((task, doc, batched[doc], unbatched[doc]) for doc in unbatched)
+    for task, doc, got, want in pairs:
+        assert got[:SAME_PREFIX] == want[:SAME_PREFIX], (spec.name, task, doc, got, want)
+    identical = sum(got == want for _, _, got, want in pairs)
+    assert identical >= 0.9 * len(pairs), f"{spec.name}: {identical} of {len(pairs)} answers identical to batch 1"
+
+
+def test_both_clis_give_the_same_answers(emotion_cli_runs, plain_cli_runs):
+    for spec in PLAIN_SPECS:
+        for task in EVERY_TASK:
+            assert (_responses(emotion_cli_runs["out"] / spec.name, task)
+                    == _responses(plain_cli_runs["out"] / spec.name, task)), (spec.name, task)
+
+
+def test_openai_gets_each_video_as_sampled_frames(emotion_cli_runs, plain_cli_runs, openai_server):
+    """lmms-eval's chat openai wrapper sends a clip as max_frames_num images; pictures as one image."""
+    counts = set(openai_server.images_per_request)
+    assert counts == {1, FRAMES}, counts
+
+
+def test_printed_tables_fit_in_160_columns(emotion_cli_runs, plain_cli_runs):
+    for runs in (emotion_cli_runs, plain_cli_runs):
+        rows = [line for line in runs["proc"].stdout.splitlines() if line.startswith("|")]
+        assert any("EmoBench" in row for row in rows) and any("EmoVIT suite" in row for row in rows)
+        assert any("|sources" in row for row in rows)
+        # tasks leave per_class_acc out; groups show it as N/A (lmms-eval matches "acc" by substring)
+        assert all("N/A" in row for row in rows if "|per_class_acc" in row)
+        widest = max(rows, key=len)
+        assert len(widest) <= MAX_TABLE_WIDTH, widest
+        assert not any("{" in row for row in rows), "a dict was printed inline"
+
+
+def test_tables_fit_at_full_dataset_size(emotion_cli_runs):
+    """The same tables with full-size provenance (four-digit counts from three sources) still fit."""
+    import copy
+
+    from lmms_eval.utils import make_table
+
+    from lmms_emotion.task_utils import PerClassAccuracy
+
+    results = read_results(emotion_cli_runs["out"] / "qwen2.5-vl-b1")
+    for metrics in results["results"].values():
+        if "sources,none" in metrics:
+            metrics["sources,none"] = "emoset/test=2000, fi/test=2000, emotionroi/test=1500"
+        if isinstance(metrics.get("per_class_acc,none"), dict):  # what the aggregation hands make_table
+            metrics["per_class_acc,none"] = PerClassAccuracy(metrics["per_class_acc,none"])
+    for column in ("results", "groups"):
+        table = make_table(copy.deepcopy(results), column)
+        widest = max(table.splitlines(), key=len)
+        assert len(widest) <= MAX_TABLE_WIDTH, widest
+
+
+def test_per_class_results_stay_in_the_results_json(emotion_cli_runs):
+    results = read_results(emotion_cli_runs["out"] / "qwen3-vl-b1")
+    for task in EVERY_TASK:
+        per_class = results["results"][task]["per_class_acc,none"]
+        assert isinstance(per_class, dict) and per_class, task
+
+
+def test_results_land_where_the_readme_says(emotion_cli_runs, tiny_qwen2_5_vl_dir):
+    """``<output_path>/<last two parts of pretrained=, '/' -> '__'>/<YYYYMMDD_HHMMSS>_results.json``;
+    without pretrained=/model= (here: model_version=) the name comes from the next key lmms-eval reads."""
+    out = emotion_cli_runs["out"]
+    folder = "__".join(Path(tiny_qwen2_5_vl_dir).parts[-2:])
+    (found,) = (out / "qwen2.5-vl-b1" / folder).glob("*_results.json")
+    assert re.fullmatch(r"\d{8}_\d{6}_results\.json", found.name)
+    assert list((out / "qwen2.5-vl-b1" / folder).glob(f"{found.name[:15]}_samples_emovit_emoset.jsonl"))
+    assert list((out / "openai-b1" / "tiny-fake").glob("*_results.json"))
