@@ -229,8 +229,11 @@ def section_positions(args, model_dir: Path, image_docs: list[dict]) -> None:
 def section_decode_steps(args, model_dir: Path, image_docs: list[dict]) -> None:
     from lmms_emotion.models.emovit import EmoVIT
 
-    docs = image_docs[:16]
-    limit = 32
+    # varied prompts, so the (untrained) model's answers differ in length across docs
+    openings = ["", "Look closely. ", "A photo: ", "Think about the colours. ", "Quick answer please. ",
+                "Consider the people in it. ", "Here is an image. ", "Be careful. "]
+    docs = [dict(d, prompt=openings[i % 8] * (1 + i // 8) + d["prompt"]) for i, d in enumerate(image_docs[:16])]
+    limit = 48
     model = attach(EmoVIT(pretrained=str(model_dir), device="cpu", batch_size=8, repetition_penalty=1.0), docs)
     tokenizer = model.tokenizer
     # each doc's answer without stop strings, with its token ids, to find a stop string several answers contain
@@ -252,13 +255,15 @@ def section_decode_steps(args, model_dir: Path, image_docs: list[dict]) -> None:
         for piece in {text[i:i + 5] for i in range(1, len(text) - 4) if text[i:i + 5].isalpha()}:
             counts[piece] = counts.get(piece, 0) + 1
     # a string most answers contain, first written around the middle of the answers (answers of different lengths)
-    common = [p for p in sorted(counts) if counts[p] >= 0.75 * len(texts)] or sorted(counts, key=lambda p: -counts[p])[:20]
     middle = statistics.median(len(t) for t in texts) / 2
-    stop = min(common, key=lambda p: abs(statistics.median(t.find(p) for t in texts if p in t) - middle))
+    most = max(counts.values())
+    common = [p for p in sorted(counts) if counts[p] == most]
+    stops = [min(common, key=lambda p: abs(statistics.median(t.find(p) for t in texts if p in t) - middle))]
+    covered = sum(any(stop in t for stop in stops) for t in texts)
 
     def needed(ids: list[int]) -> int:
         for k in range(1, len(ids) + 1):
-            if stop in tokenizer.decode(ids[:k], skip_special_tokens=True):
+            if any(stop in tokenizer.decode(ids[:k], skip_special_tokens=True) for stop in stops):
                 return k
         return len(ids)
 
@@ -277,10 +282,10 @@ def section_decode_steps(args, model_dir: Path, image_docs: list[dict]) -> None:
         return out
 
     model.generate_batch = counted
-    model.generate_until(requests_for(docs, {"max_new_tokens": limit, "until": [stop]}))
+    model.generate_until(requests_for(docs, {"max_new_tokens": limit, "until": stops}))
     counter.remove()
-    print(f"\n[3] decode steps per batch of 8 (max_new_tokens {limit}, stop string {stop!r} found in "
-          f"{counts[stop]} of {len(docs)} answers)")
+    print(f"\n[3] decode steps per batch of 8 (max_new_tokens {limit}, stop strings {stops} found in "
+          f"{covered} of {len(docs)} answers)")
     for batch_index, calls in enumerate(per_batch_calls):
         rows = order[batch_index * 8:(batch_index + 1) * 8]
         longest, shortest = max(by_doc[i] for i in rows), min(by_doc[i] for i in rows)
