@@ -48,8 +48,8 @@ ifeq ($(strip $(MODEL)$(EMOSET)),)
 	rm -rf $(DEMO)
 	$(BIN)/lmms-emotion sample-data emoset --learnable --out $(DEMO)/EmoSet-118K
 	$(BIN)/lmms-emotion build-data emoset --raw $(DEMO)/EmoSet-118K --data-root $(DEMO)/data
-	$(DEMO_ENV) $(BIN)/python -c "from lmms_emotion.testing.tiny_models import build_tiny_instructblip as build; \
-		print('tiny EmoVIT base:', build('$(DEMO)/tiny_emovit', seed=0, num_query_tokens=32))"
+	$(DEMO_ENV) $(BIN)/python -c "from lmms_emotion.testing.tiny_models import LEARNABLE_TINY_SEED as seed, build_tiny_instructblip as build; \
+		print('tiny EmoVIT base:', build('$(DEMO)/tiny_emovit', seed=seed, num_query_tokens=32))"
 	$(DEMO_EVAL) --model emovit --model_args pretrained=$(DEMO)/tiny_emovit,scoring=likelihood \
 		--output_path $(DEMO)/runs/untrained
 	$(DEMO_ENV) $(BIN)/lmms-emotion train emovit --base $(DEMO)/tiny_emovit --dataset emoset:train \

@@ -31,10 +31,10 @@ def colour_emoset_root(session_tmp: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_instructblip32_dir(tiny_models_root: Path) -> Path:
-    """The tiny InstructBLIP with EmoVIT's 32 query tokens (the shared fixture has 4), seed 0."""
-    from lmms_emotion.testing.tiny_models import build_tiny_instructblip
+    """The tiny InstructBLIP with EmoVIT's 32 query tokens (the shared fixture has 4), the learnable seed."""
+    from lmms_emotion.testing.tiny_models import LEARNABLE_TINY_SEED, build_tiny_instructblip
 
-    return build_tiny_instructblip(tiny_models_root / "instructblip_q32", seed=0, num_query_tokens=32)
+    return build_tiny_instructblip(tiny_models_root / "instructblip_q32", seed=LEARNABLE_TINY_SEED, num_query_tokens=32)
 
 
 @pytest.fixture
