@@ -30,7 +30,7 @@ extras = {
     "generate": ["tiktoken>=0.7"],  # exact token counts for --dry-run estimates (else chars/4)
     "report": ["matplotlib>=3.7"],
     "test": ["pytest>=8", "pytest-timeout>=2.3", "matplotlib>=3.7", "peft>=0.13", "tensorboard>=2.14",
-             "pyspellchecker>=0.8"],  # the English word list behind lmms_emotion/near_words.py (tests only)
+             "pyspellchecker>=0.8"],  # the English word list behind lmms_emotion/scoring/data/near_words.txt (tests only)
 }
 extras["all"] = sorted({req for reqs in extras.values() for req in reqs})
 
@@ -49,7 +49,7 @@ setup(
         "lmms_emotion.task_configs": "task_configs",
     },
     package_data={
-        "lmms_emotion": ["resources/**/*", "resources/*"],
+        "lmms_emotion": ["resources/**/*", "resources/*", "scoring/data/*"],
         "lmms_emotion.task_configs": ["**/*.yaml", "**/_default_template_yaml", "**/*.md", "**/*.py", "**/*.jsonl"],
         "lmms_emotion.training": ["configs/*.yaml", "configs/*.json"],
     },

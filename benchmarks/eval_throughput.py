@@ -66,15 +66,15 @@ def write_photo(path: Path, seed: int, size: tuple[int, int] = (640, 480)) -> Pa
 
 def make_docs(folder: Path, images: int, videos: int) -> tuple[list[dict], list[dict]]:
     """(image docs, mixed image/video docs) with our closed-set EmoVIT-style prompt."""
-    from lmms_emotion.prompts import apply_style, closed_set_prompt
-    from lmms_emotion.taxonomy import get_label_set
+    from lmms_emotion.scoring.prompts import apply_style, closed_set_prompt
+    from lmms_emotion.scoring.labels import get_label_set
     from lmms_emotion.testing.media_files import write_video
 
     labels = list(get_label_set(LABEL_SET).labels)
     prompt = apply_style(closed_set_prompt(labels), "emovit")
 
     def doc(i: int, kind: str, path: Path) -> dict:
-        return {"id": f"bench/{i}", "task": "emotion_closed", "label_set": LABEL_SET, "answer": labels[i % 8],
+        return {"id": f"bench/{i}", "task": "emotion_closed", "label_set": LABEL_SET, "options": labels, "answer": labels[i % 8],
                 "modality": kind, "media_types": [kind], "media_paths": [str(path)], "prompt": prompt}
 
     image_docs = [doc(i, "image", write_photo(folder / f"photo_{i}.jpg", seed=i)) for i in range(images)]
@@ -89,7 +89,7 @@ def make_docs(folder: Path, images: int, videos: int) -> tuple[list[dict], list[
 def requests_for(docs: list[dict], gen_kwargs: dict) -> list:
     from lmms_eval.api.instance import Instance
 
-    from lmms_emotion.task_utils import doc_to_visual
+    from lmms_emotion.scoring.hooks import doc_to_visual
 
     return [Instance("generate_until", (d["prompt"], dict(gen_kwargs), doc_to_visual, i, "bench", "test"), idx=0,
                      metadata={"task": "bench", "doc_id": i, "repeats": 1}) for i, d in enumerate(docs)]
@@ -192,10 +192,9 @@ def section_throughput(args, model_dir: Path, image_docs: list[dict], mixed_docs
 
 def section_positions(args, model_dir: Path, image_docs: list[dict]) -> None:
     from lmms_emotion.models.emovit import EmoVIT
-    from lmms_emotion.task_utils import doc_options
 
     docs = image_docs[:16]
-    labels = doc_options(docs[0])
+    labels = list(docs[0]["options"])
     scorer = attach(EmoVIT(pretrained=str(model_dir), device="cpu", batch_size=8, scoring="likelihood"), docs)
     prompt_ids = scorer._text_ids(docs[0]["prompt"])
     label_ids = [scorer._continuation_ids(docs[0]["prompt"], " " + label, prompt_ids) for label in labels]

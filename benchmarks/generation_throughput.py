@@ -26,7 +26,7 @@ from pathlib import Path
 
 def _records(n: int):
     from lmms_emotion.records import Media, Record
-    from lmms_emotion.taxonomy import MIKELS8
+    from lmms_emotion.scoring.labels import MIKELS8
 
     scenes = ("beach", "cemetery", "stadium", "forest", "kitchen", "street")
     out = []

@@ -329,7 +329,7 @@ def main() -> int:
         gen_kwargs = {"max_new_tokens": 5, "min_new_tokens": 5, "do_sample": False, "until": ["\n\n"]}
         emollm_docs = [dict(d, task="emotion_closed", text="") for d in docs]
         emollm_docs = docs_for(emollm_docs, batch, args.smoke)
-        from lmms_emotion.task_utils import doc_to_text
+        from lmms_emotion.scoring.hooks import doc_to_text
 
         for doc in emollm_docs:
             doc["prompt"] = doc_to_text(doc)

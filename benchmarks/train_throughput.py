@@ -63,7 +63,7 @@ PEAK_BF16_TFLOPS = {"H200": 989.4, "H100 SXM": 989.4, "H100 80GB HBM3": 989.4, "
 
 def colour_records(folder: Path, count: int, size: int) -> Path:
     """``count`` colour-coded single-image classification records (8 Mikels emotions) and their media."""
-    from lmms_emotion.taxonomy import MIKELS8
+    from lmms_emotion.scoring.labels import MIKELS8
     from lmms_emotion.testing.media_files import write_image
 
     colours = ["red", "lime", "blue", "yellow", "cyan", "magenta", "white", "black"]

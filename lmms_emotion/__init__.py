@@ -7,7 +7,6 @@ lmms-eval model entry point stays cheap and cannot break other plugins.
 
 __version__ = "0.1.0"
 
-UNPARSED = "unparsed"
-"""The label every parser returns when it cannot place a model answer."""
+from lmms_emotion.scoring import UNPARSED  # the scoring package owns it (it must not import lmms_emotion)
 
 __all__ = ["__version__", "UNPARSED"]

@@ -15,10 +15,12 @@ Every argument lmms-eval accepts is passed through unchanged. On top of that:
 4. The HF ``evaluate`` package, imported by lmms-eval's metric registry but used only for
    tasks that name an ``evaluate`` metric, is imported on first use instead of at start.
 5. The exit status is non-zero when an evaluation fails (lmms-eval logs and returns 0).
-6. ``--judge-model NAME [--judge-base-url URL] [--judge-api-key-env VAR] [--judge-cache FILE]``
-   enables the optional LLM judge for open-set answers the lexicon cannot place
-   (:mod:`lmms_emotion.judge`). The options reach the scoring code as environment
-   variables (``LMMS_EMOTION_JUDGE_*``) that hold the key's variable *name*, never the key.
+
+It sets no setting the tasks read: the prompt style and the open-set judge come from the task
+YAML (``lmms_eval_specific_kwargs``, ``metadata.judge``) and EmoPrompt from ``--model_args``,
+exactly as under plain ``lmms-eval --include_path``. ``--data-root`` sets the one environment
+variable, ``LMMS_EMOTION_DATA``. The retired ``--prompt-style`` and ``--judge-*`` options stop
+with a message naming the YAML setting that replaces them.
 """
 
 from __future__ import annotations
@@ -36,35 +38,28 @@ from lmms_emotion.discovery import index_task_dirs, match_requested, missing_tas
 def _own_arguments(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--data-root", default=None)
-    parser.add_argument("--prompt-style", default=None, choices=("plain", "emovit"))
     parser.add_argument("--no-preflight", action="store_true")
-    parser.add_argument("--judge-model", default=None)
-    parser.add_argument("--judge-base-url", default=None)
-    parser.add_argument("--judge-api-key-env", default=None)
-    parser.add_argument("--judge-cache", default=None)
+    for retired in RETIRED_OPTIONS:
+        parser.add_argument(retired, default=None)
     return parser.parse_known_args(list(argv))
 
 
-def configure_judge(own: argparse.Namespace) -> str | None:
-    """Export the ``--judge-*`` options to the environment; returns an error message, or None if fine."""
-    from lmms_emotion.judge import DEFAULT_API_KEY_ENV, ENV
+RETIRED_OPTIONS = {
+    "--prompt-style": ("the prompt style is set per model in the task YAML: lmms_eval_specific_kwargs "
+                       "{<model>: {prompt_style: plain|emovit}} (the emovit model gets emovit already)"),
+    "--judge-model": ("the open-set judge is set in task_configs/emobench/_default_template_yaml: metadata "
+                      "{judge: {provider: openai, model: gpt-4o-mini}}; copy the folder and run it with "
+                      "--include_path (docs/emobench.md)"),
+}
+RETIRED_OPTIONS.update({flag: RETIRED_OPTIONS["--judge-model"]
+                        for flag in ("--judge-base-url", "--judge-api-key-env", "--judge-cache")})
 
-    extras = [name for name in ("judge_base_url", "judge_api_key_env", "judge_cache") if getattr(own, name)]
-    if not own.judge_model:
-        if extras:
-            flags = ", ".join("--" + name.replace("_", "-") for name in extras)
-            return f"{flags} given without --judge-model: name the judge model to enable the judge"
-        return None
-    key_env = own.judge_api_key_env or DEFAULT_API_KEY_ENV
-    if not os.environ.get(key_env, "").strip() and not own.judge_base_url:
-        return (f"--judge-model {own.judge_model}: no API key in ${key_env}; set it, name another variable "
-                "with --judge-api-key-env, or point --judge-base-url at a server that needs none")
-    os.environ[ENV["model"]] = own.judge_model
-    os.environ[ENV["api_key_env"]] = key_env
-    if own.judge_base_url:
-        os.environ[ENV["base_url"]] = own.judge_base_url
-    if own.judge_cache:
-        os.environ[ENV["cache"]] = os.path.abspath(os.path.expanduser(own.judge_cache))
+
+def retired_option_problem(own: argparse.Namespace) -> str | None:
+    """The message for a retired option given on the command line, or None."""
+    for flag, replacement in RETIRED_OPTIONS.items():
+        if getattr(own, flag.lstrip("-").replace("-", "_")) is not None:
+            return f"{flag} is no longer an option of lmms-emotion eval: {replacement}"
     return None
 
 
@@ -123,11 +118,9 @@ def run(argv: Sequence[str]) -> int:
     own, passthrough = _own_arguments(argv)
     if own.data_root:
         os.environ["LMMS_EMOTION_DATA"] = os.path.abspath(os.path.expanduser(own.data_root))
-    if own.prompt_style:
-        os.environ["LMMS_EMOTION_PROMPT_STYLE"] = own.prompt_style
-    judge_problem = configure_judge(own)
-    if judge_problem:
-        print(f"lmms-emotion eval: {judge_problem}", file=sys.stderr)
+    problem = retired_option_problem(own)
+    if problem:
+        print(f"lmms-emotion eval: {problem}", file=sys.stderr)
         return 2
 
     dirs = plugin_task_dirs()

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator
 
-from lmms_emotion.taxonomy import get_label_set
+from lmms_emotion.scoring.labels import get_label_set
 
 TASK_KINDS = ("emotion_closed", "emotion_open", "intent", "hate", "humor", "sarcasm")
 MEDIA_TYPES = ("image", "video")

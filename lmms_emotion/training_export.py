@@ -12,7 +12,7 @@ Each record becomes one entry::
 Media paths stay relative to the dataset's media root (``<data root>/<dataset>/media``),
 which the export names (it is what LLaVA-style trainers take as ``image_folder`` /
 ``video_folder``); ``absolute=True`` writes absolute paths instead. The human turn is the
-evaluation prompt itself (:func:`lmms_emotion.prompts.question_for`, in the chosen style)
+evaluation prompt itself (:func:`lmms_emotion.scoring.prompts.question_for`, in the chosen style)
 after one ``<image>`` / ``<video>`` token per media item; the gpt turn is the gold label
 (``Yes`` / ``No`` for the detection tasks).
 """
@@ -42,8 +42,8 @@ def answer_text(record: Record) -> str:
 
 def human_turn(record: Record, style: str = "plain") -> str:
     """The user turn: one media token per item, then the evaluation prompt in ``style``."""
-    from lmms_emotion import prompts
-    from lmms_emotion.taxonomy import get_label_set
+    from lmms_emotion.scoring import prompts
+    from lmms_emotion.scoring.labels import get_label_set
 
     options = get_label_set(record.label_set).labels if record.task in prompts.CLOSED_SET_TASKS else ()
     question = prompts.question_for(record.task, options=options, modality=record.modality, text=record.text)
@@ -81,7 +81,7 @@ class ExportSummary:
 def export_records(records_file: Path, media_root: Path, out: Path, *, style: str = "plain",
                    absolute: bool = False, dataset: str = "", split: str = "") -> ExportSummary:
     """Write the conversations JSON of one records file (and ``<out>.meta.json`` describing it)."""
-    from lmms_emotion import prompts
+    from lmms_emotion.scoring import prompts
     from lmms_emotion.jsonl import write_json
     from lmms_emotion.records import iter_records
 

@@ -3,31 +3,29 @@
 EmoLLM's EmoPrompt steers the model's emotional reasoning; the paper does not publish its
 wording, so this is ours. With ``--model_args emoprompt=true`` the ``emollm`` wrapper
 appends one instruction to the task's prompt (whatever the task asked stays in force; it
-now applies to the final answer):
+now applies to the final answer). The instruction depends only on the *answer form*, read
+from documented doc fields (``label_set``, ``options``, ``modality``; docs/upstream/README.md),
+never from task code:
 
-=====================  =================================================  ================================
-task kind              cues the model is asked to go through              last line asked for
-=====================  =================================================  ================================
-``emotion_closed``     faces, gestures, colour and light, setting,        ``Final answer: <option>``, one
-                       objects, text (video: how the speaker's             option from the list, verbatim
-                       expression changes across the frames)
-``emotion_open``       the same                                           ``Final answer: <emotion>``, one
-                                                                          word
-``intent``             what the people do, what the scene is arranged     ``Final answer: <option>``
-                       for, text
-``hate`` / ``humor``   what is shown, what the text says, how the two     ``Final answer: yes`` or
-/ ``sarcasm``          relate                                             ``Final answer: no``
-other tasks            the emotion cues                                   ``Final answer: <answer>``
-=====================  =================================================  ================================
+================================  ===============================================  ===============================
+answer form (:func:`answer_form`)  cues the model is asked to go through              last line asked for
+================================  ===============================================  ===============================
+``option`` (``options`` listed)    the people and what they do, faces and gestures,   ``Final answer: <option>``, one
+                                   colour and light, setting, objects, text (video:   option from the list, verbatim
+                                   how the speaker's expression changes)
+``emotion`` (no ``options``)       the same                                           ``Final answer: <emotion>``
+``yes_no`` (``label_set`` yes_no)  what is shown, what the text says, how the two     ``Final answer: yes`` or
+                                   relate                                             ``Final answer: no``
+other tasks                        the emotion cues                                   ``Final answer: <answer>``
+================================  ===============================================  ===============================
 
-The kind comes from the doc (``task``, ``label_set``, ``modality`` of lmms-emotion docs);
-other tasks get the generic line. The closed-set sentence repeats the wording of the
-training rationales' human turn (``resources/prompts/rationale.yaml``: "Reason about the
-visual cues step by step, then give your answer on a last line of the form 'Final
-answer: <option>'"), so a model tuned on those rationales sees the instruction it learnt.
+The closed-set sentence repeats the wording of the training rationales' human turn
+(``resources/prompts/rationale.yaml``: "Reason about the visual cues step by step, then give
+your answer on a last line of the form 'Final answer: <option>'"), so a model tuned on those
+rationales sees the instruction it learnt.
 
 The whole reasoning plus the final line is returned to lmms-eval (and logged as the
-sample's response); the task's parser (:func:`lmms_emotion.answers.split_final_answer`)
+sample's response); the task's parser (:func:`lmms_emotion.scoring.answers.split_final_answer`)
 reads only what follows the last ``Final answer:``. :func:`finish_reasoned_text` keeps the
 reasoning intact: a task's stop strings (``until``, e.g. a blank line) only cut the text
 *after* the first final-answer line, and that line ends the answer. Generation stops as soon
@@ -46,12 +44,11 @@ FINAL_ANSWER = "Final answer:"
 _FINAL_MARKER = re.compile(r"final\s+answer\s*(?:is\s*)?[:\-]", re.IGNORECASE)
 
 _EMOTION_CUES = {
-    "image": ("the faces and their expressions, gestures and posture, colours and light, the setting and the "
-              "objects in it, and any text"),
+    "image": ("the people and what they do, their faces and expressions, gestures and posture, colours and light, "
+              "the setting and the objects in it, and any text"),
     "video": ("the speaker's face and how its expression changes across the frames, gestures and posture, the "
               "setting, and any quoted text"),
 }
-_INTENT_CUES = "what the people do, what the scene is arranged for, who would take or share it, and any text"
 _DETECTION_CUES = ("what the {media} shows, what the accompanying text says, and how the two relate (a contrast, "
                    "an exaggeration, a target, a joke)")
 _MEDIA = {"image": "image", "video": "video clip"}
@@ -65,37 +62,30 @@ _FORMS = {
     "yes_no": f"'{FINAL_ANSWER} yes' or '{FINAL_ANSWER} no'",
     "generic": f"'{FINAL_ANSWER} <answer>', giving the answer in the form the question asks for",
 }
-YES_NO_TASKS = ("hate", "humor", "sarcasm")
 
 
-def task_kind(doc: Mapping[str, Any] | None) -> str | None:
-    """The lmms-emotion task kind of a doc (``emotion_closed``, ``intent``, ...), or None for other tasks."""
-    if not isinstance(doc, Mapping):
+def answer_form(doc: Mapping[str, Any] | None) -> str | None:
+    """The answer form a doc asks for, from documented fields: ``yes_no``, ``option``, ``emotion``, or None."""
+    if not isinstance(doc, Mapping) or "label_set" not in doc:
         return None
-    kind = doc.get("task")
-    if doc.get("label_set") == "yes_no" and kind not in YES_NO_TASKS:
+    if doc.get("label_set") == "yes_no":
         return "yes_no"
-    return kind if isinstance(kind, str) else None
+    return "option" if doc.get("options") else "emotion"
 
 
-def emoprompt_instruction(kind: str | None, modality: str = "image") -> str:
-    """The EmoPrompt sentence for a task kind (table in the module docstring)."""
+def emoprompt_instruction(form: str | None, modality: str = "image") -> str:
+    """The EmoPrompt sentence for an answer form (table in the module docstring)."""
     modality = modality if modality in _EMOTION_CUES else "image"
-    if kind in ("emotion_closed", "intent"):
-        cues = _INTENT_CUES if kind == "intent" else _EMOTION_CUES[modality]
-        return _INSTRUCTION.format(cues=cues, form=_FORMS["option"])
-    if kind == "emotion_open":
-        return _INSTRUCTION.format(cues=_EMOTION_CUES[modality], form=_FORMS["emotion"])
-    if kind in (*YES_NO_TASKS, "yes_no"):
+    if form == "yes_no":
         return _INSTRUCTION.format(cues=_DETECTION_CUES.format(media=_MEDIA[modality]), form=_FORMS["yes_no"])
-    return _INSTRUCTION.format(cues=_EMOTION_CUES[modality], form=_FORMS["generic"])
+    return _INSTRUCTION.format(cues=_EMOTION_CUES[modality], form=_FORMS.get(form or "generic", _FORMS["generic"]))
 
 
 def with_emoprompt(prompt: str, doc: Mapping[str, Any] | None = None, modality: str | None = None) -> str:
     """The task's prompt followed, on a new line, by the EmoPrompt instruction for its doc."""
     if modality is None:
         modality = str((doc or {}).get("modality") or "image")
-    return f"{prompt.rstrip()}\n{emoprompt_instruction(task_kind(doc), modality)}"
+    return f"{prompt.rstrip()}\n{emoprompt_instruction(answer_form(doc), modality)}"
 
 
 def finish_reasoned_text(text: str, until: Sequence[str]) -> str:
@@ -151,5 +141,5 @@ def reasoned_text_complete(text: str, until: Sequence[str]) -> bool:
     return min(ends) + longest + UNSTABLE_TAIL_CHARS <= len(tail)
 
 
-__all__ = ["FINAL_ANSWER", "emoprompt_instruction", "finish_reasoned_text", "reasoned_text_complete", "task_kind",
+__all__ = ["FINAL_ANSWER", "emoprompt_instruction", "finish_reasoned_text", "reasoned_text_complete", "answer_form",
            "with_emoprompt"]

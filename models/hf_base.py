@@ -50,7 +50,7 @@ Throughput machinery (also here, once):
   eager mode by floating-point noise.
 
 Likelihood scoring (``scoring=likelihood``): instead of parsing free text, every candidate
-label of a closed-set doc (:func:`lmms_emotion.task_utils.doc_options`) is scored as a
+label of a closed-set doc (its documented ``options`` field: the labels the prompt lists) is scored as a
 continuation of the prompt and the best one is returned as the answer text, which the
 task's parser then maps exactly. ``loglikelihood`` requests (lmms-eval's own
 ``loglikelihood`` / ``multiple_choice`` output types) use the same scorer.
@@ -856,14 +856,12 @@ class HFMultimodalLM(lmms):
         return collator.get_original(results)
 
     def _label_options(self, batch: Sequence[_Request], samples: list[Sample]) -> list[list[str]]:
-        from lmms_emotion.task_utils import doc_options
-
         options = []
         for request, sample in zip(batch, samples):
-            if sample.doc is None or "label_set" not in sample.doc:
+            if sample.doc is None or not sample.doc.get("options"):
                 raise ValueError(f"scoring=likelihood needs a closed-set lmms-emotion task; doc {request.doc_id} "
-                                 f"of {request.task} has no label_set")
-            options.append(doc_options(sample.doc))
+                                 f"of {request.task} lists no candidate labels (its 'options' field)")
+            options.append(list(sample.doc["options"]))
         return options
 
     def _answer_by_likelihood(self, items: list[_Request]) -> list[str]:

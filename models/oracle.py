@@ -22,7 +22,7 @@ from typing import Any
 from lmms_eval.api.instance import Instance
 from lmms_eval.api.model import lmms
 
-from lmms_emotion.taxonomy import get_label_set
+from lmms_emotion.scoring.labels import get_label_set
 
 MODES = ("gold", "wrong", "gibberish")
 
@@ -69,7 +69,7 @@ def _synonym(label_set_name: str, label: str, key: str) -> str:
 
 def _open_synonym(label_set_name: str, label: str, key: str) -> str:
     """A lexicon word for ``label`` that contains no label word of the set (an open-set answer)."""
-    from lmms_emotion.lexicon import synonyms
+    from lmms_emotion.scoring.lexicon import synonyms
 
     label_words = {word for lab in get_label_set(label_set_name).labels for word in lab.split()}
     candidates = [w for w in synonyms(label_set_name, label)

@@ -63,7 +63,7 @@ def make_judge_server(verdicts: dict[str, str], **kwargs):
     """A fake OpenAI-compatible server on loopback that answers judge requests like a judge model.
 
     It reads the answer and the categories from the request (the shape of
-    ``lmms_emotion.judge.judge_messages``) and replies with ``verdicts[word]`` for the first
+    ``lmms_emotion.scoring.judge.judge_messages``) and replies with ``verdicts[word]`` for the first
     word of ``verdicts`` the answer contains, if that category is offered, else ``none``.
     """
     from lmms_emotion.testing.fake_openai import FakeOpenAIServer

@@ -108,8 +108,8 @@ def synthetic_suite(template: Path, out: Path, tasks: dict[str, list[dict]], *,
     (``{group: members}``, members tasks or groups; a group's ``acc`` is the mean of its leaf
     tasks' accuracies, as ``emovit_paper`` aggregates) and extra task metrics with fixed values."""
     from lmms_emotion import UNPARSED
-    from lmms_emotion.metrics import accuracy, macro_f1, per_class_accuracy, unparsed_rate
-    from lmms_emotion.taxonomy import get_label_set
+    from lmms_emotion.scoring.metrics import accuracy, macro_f1, per_class_accuracy, unparsed_rate
+    from lmms_emotion.scoring.labels import get_label_set
 
     results_file = _only(template, "*_results.json")
     template_results = json.loads(results_file.read_text())

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from lmms_emotion import UNPARSED
-from lmms_emotion.answers import normalize, parse_answer, parse_label, parse_yes_no, split_final_answer
-from lmms_emotion.taxonomy import get_label_set
+from lmms_emotion.scoring.answers import normalize, parse_answer, parse_label, parse_yes_no, split_final_answer
+from lmms_emotion.scoring.labels import get_label_set
 from tests.parser_tables.mikels8 import EMOPROMPT_AWE, EMOPROMPT_FEAR
 
 U = UNPARSED
@@ -122,8 +122,8 @@ def test_the_answer_key_model_phrasings_parse_to_the_gold_label(name: str) -> No
 @pytest.mark.parametrize("name", ["webemo25", "webemo7", "webemo2"])
 def test_an_echoed_question_is_not_taken_for_the_answer(name: str) -> None:
     """Wrappers that echo our question (InstructBLIP on transformers 5) are scored on what follows it."""
-    from lmms_emotion.prompts import apply_style, closed_set_prompt
-    from lmms_emotion.task_utils import score_response
+    from lmms_emotion.scoring.prompts import apply_style, closed_set_prompt
+    from lmms_emotion.scoring.hooks import score_response
 
     label_set = get_label_set(name)
     gold = label_set.labels[-1]

@@ -16,9 +16,9 @@ from collections import Counter
 import pytest
 
 from lmms_emotion import UNPARSED
-from lmms_emotion.answers import correct_misspellings, edit_distance, form_matcher, parse_answer, spelling_tolerance
-from lmms_emotion.lexicon import PLACEMENTS, lexicon_forms, place, synonyms
-from lmms_emotion.taxonomy import LABEL_HIERARCHY, LABEL_SETS, get_label_set
+from lmms_emotion.scoring.answers import correct_misspellings, edit_distance, form_matcher, parse_answer, spelling_tolerance
+from lmms_emotion.scoring.lexicon import PLACEMENTS, lexicon_forms, place, synonyms
+from lmms_emotion.scoring.labels import LABEL_HIERARCHY, LABEL_SETS, get_label_set
 from tests.parser_tables import TABLES, rows
 
 U = UNPARSED
@@ -71,7 +71,7 @@ def test_misspelling_tolerance_scales_with_length_and_real_words_are_guarded() -
 def test_the_near_miss_word_table_is_complete_for_the_current_forms() -> None:
     """Regenerate with ``python -m tests.near_miss_words`` when this fails after adding forms."""
     pytest.importorskip("spellchecker", reason="pyspellchecker (the [test] extra) builds the near-miss table")
-    from lmms_emotion.near_words import NEAR_MISS_WORDS
+    from lmms_emotion.scoring.answers import NEAR_MISS_WORDS
     from tests.near_miss_words import near_miss_words
 
     missing = sorted(near_miss_words() - NEAR_MISS_WORDS)
@@ -108,7 +108,7 @@ def _variants(word: str) -> set[str]:
 def test_misspelt_labels_on_every_label_set(name: str) -> None:
     """A typo of a label reads as the label unless it is a real word or as near another label's form
     (checked by brute force over all forms, independently of the parser's index)."""
-    from lmms_emotion.near_words import NEAR_MISS_WORDS
+    from lmms_emotion.scoring.answers import NEAR_MISS_WORDS
 
     label_set = get_label_set(name)
     forms = {f: lab for f, lab in label_set.surface_forms().items() if f.isalpha()}
@@ -132,7 +132,7 @@ def test_docs_list_every_cue() -> None:
     """docs/scoring.md names every plain cue the parser uses (regular-expression cues are paraphrased there)."""
     from pathlib import Path
 
-    from lmms_emotion import answers
+    from lmms_emotion.scoring import answers
 
     doc = " ".join((Path(__file__).resolve().parents[1] / "docs" / "scoring.md").read_text().split())
     for name in ("COMMITMENT_CUES", "SECONDARY_CUES", "EQUAL_WEIGHT_CUES", "HEDGE_CUES", "LEAD_INS"):

@@ -1,6 +1,6 @@
 """Replies that are not valid UTF-8 (issue 16 item 6): scored, and written to the samples file.
 
-The guard is a filter in every task's ``filter_list`` (``task_utils.UTF8SafeReplies``), so it
+The guard is a filter in every task's ``filter_list`` (``hooks.UTF8SafeReplies``), so it
 covers lmms-eval's own model wrappers too; the end-to-end test uses lmms-eval's ``dummy``.
 """
 
@@ -12,16 +12,17 @@ import subprocess
 import pytest
 
 from lmms_emotion import task_utils
+from lmms_emotion.scoring import hooks
 from tests.fixtures_data import BIN, cli_env, read_samples
 
 LONE = "Fear \udcff\ud800."  # lone surrogates: what a decode with errors="surrogateescape" leaves
 
 
 def test_utf8_safe_replaces_only_what_cannot_be_written():
-    assert task_utils.utf8_safe(LONE) == "Fear \ufffd\ufffd."
-    assert task_utils.utf8_safe("Joy 😊 ünïcode") == "Joy 😊 ünïcode"
-    assert task_utils.utf8_safe([[LONE, "ok"], ("x\ud800",), 3]) == [["Fear \ufffd\ufffd.", "ok"], ("x\ufffd",), 3]
-    out = task_utils.UTF8SafeReplies().apply([[LONE], ["fine"]], docs=[{}, {}])
+    assert hooks.utf8_safe(LONE) == "Fear \ufffd\ufffd."
+    assert hooks.utf8_safe("Joy 😊 ünïcode") == "Joy 😊 ünïcode"
+    assert hooks.utf8_safe([[LONE, "ok"], ("x\ud800",), 3]) == [["Fear \ufffd\ufffd.", "ok"], ("x\ufffd",), 3]
+    out = hooks.UTF8SafeReplies().apply([[LONE], ["fine"]], docs=[{}, {}])
     assert out == [["Fear \ufffd\ufffd."], ["fine"]]
     for replies in out:
         replies[0].encode("utf-8")  # writable
@@ -38,7 +39,7 @@ def test_every_task_filters_replies_first(task):
     (pipeline,) = config["filter_list"]
     assert pipeline["name"] == "none"  # metrics keep their "acc,none" keys
     first = pipeline["filter"][0]["function"]
-    assert first is task_utils.UTF8SafeReplies or getattr(first, "__name__", "") == "UTF8SafeReplies"
+    assert first is hooks.UTF8SafeReplies or getattr(first, "__name__", "") == "UTF8SafeReplies"
 
 
 def test_response_cache_serializer_is_guarded_once():

@@ -246,7 +246,7 @@ def test_tables_fit_at_full_dataset_size(emotion_cli_runs):
 
     from lmms_eval.utils import make_table
 
-    from lmms_emotion.task_utils import PerClassAccuracy
+    from lmms_emotion.scoring.hooks import PerClassAccuracy
 
     results = read_results(emotion_cli_runs["out"] / "qwen2.5-vl-b1")
     for metrics in results["results"].values():

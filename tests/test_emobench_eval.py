@@ -119,7 +119,7 @@ def _response(sample: dict) -> str:
 
 @pytest.mark.e2e
 def test_answer_key_scores_one_with_gold_and_zero_with_wrong_answers_on_every_task(emobench_root, tmp_path):
-    from lmms_emotion.taxonomy import get_label_set
+    from lmms_emotion.scoring.labels import get_label_set
 
     configs = [
         {"model": "emotion_oracle", "model_args": "mode=gold", "tasks": "emobench",

@@ -53,7 +53,7 @@ def _examples(docs: list[dict], processor) -> list[tuple[str, dict, str]]:
     """``(prompt, media kwargs, target)`` per doc, prompted exactly as the wrapper prompts it."""
     from lmms_emotion.media import open_image, sample_video_frames
     from lmms_emotion.models.emoprompt import with_emoprompt
-    from lmms_emotion.task_utils import doc_to_text
+    from lmms_emotion.scoring.hooks import doc_to_text
 
     examples = []
     for doc in docs:
@@ -129,7 +129,7 @@ def single_run(emobench_root, reasoner_dir, tmp_path_factory) -> Path:
 
 @pytest.mark.e2e
 def test_emoprompt_run_logs_the_reasoning_and_the_parsed_answer(emobench_root, single_run):
-    from lmms_emotion.answers import parse_answer
+    from lmms_emotion.scoring.answers import parse_answer
 
     out = single_run
     results = read_results(out)
@@ -171,3 +171,19 @@ def test_data_parallel_run_gives_the_same_answers(emobench_root, reasoner_dir, s
         single = {s["doc_id"]: s["filtered_resps"] for s in read_samples(single_run, task)}
         parallel = {s["doc_id"]: s["filtered_resps"] for s in read_samples(out, task)}
         assert parallel == single and len(single) > 0
+
+
+@pytest.mark.e2e
+def test_plain_lmms_eval_gives_the_same_emoprompt_run(emobench_root, reasoner_dir, single_run, tmp_path):
+    """EmoPrompt is chosen by --model_args alone: plain lmms-eval with our task folder gives the same run."""
+    from lmms_emotion.task_configs import task_dir
+
+    out = tmp_path / "plain"
+    proc = run_cli(["lmms-eval", "eval", "--include_path", str(task_dir()), *_eval_args(reasoner_dir, out)[1:]],
+                   data_root=emobench_root)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    ours, plain = read_results(single_run), read_results(out)
+    assert plain["results"] == ours["results"]
+    for task in TASKS:
+        pairs = zip(read_samples(single_run, task), read_samples(out, task))
+        assert all(a["input"] == b["input"] and a["filtered_resps"] == b["filtered_resps"] for a, b in pairs)

@@ -8,9 +8,9 @@ from lmms_eval.api.instance import Instance
 
 from lmms_emotion.models.emollm import EmoLLM, EmoLLMChat, resample_frames
 from lmms_emotion.models.emollm_model import EmoLLMForConditionalGeneration, load_processor
-from lmms_emotion.models.emoprompt import emoprompt_instruction
+from lmms_emotion.models.emoprompt import answer_form, emoprompt_instruction
 from lmms_emotion.models.mvp import MVPConfig
-from lmms_emotion.task_utils import doc_to_messages, doc_to_text, doc_to_visual
+from lmms_emotion.scoring.hooks import doc_to_messages, doc_to_text, doc_to_visual
 
 TASK, SPLIT = "toy_emobench", "test"
 SMALL = {"num_queries": 3, "query_heads": 4, "temporal_heads": 4}
@@ -18,8 +18,11 @@ SMALL = {"num_queries": 3, "query_heads": 4, "temporal_heads": 4}
 
 def _doc(index: int, kind: str, path: str, task: str = "emotion_closed", label_set: str = "mikels8",
          text: str = "", answer: str = "awe") -> dict:
+    from lmms_emotion.scoring.hooks import candidate_options
+
     return {"id": f"toy/{index}", "task": task, "source": "toy", "split": SPLIT, "modality": kind, "text": text,
-            "label_set": label_set, "answer": answer, "media_types": [kind], "media_paths": [path], "meta": "{}"}
+            "label_set": label_set, "options": candidate_options(task, label_set), "answer": answer,
+            "media_types": [kind], "media_paths": [path], "meta": "{}"}
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +146,7 @@ def test_emoprompt_adds_the_instruction_and_its_token_budget(emollm_dir, docs):
     for doc, sample in zip(docs, samples):
         question = lm.question(sample)
         assert question.startswith(doc_to_text(doc))
-        assert question.endswith(emoprompt_instruction(doc["task"], doc["modality"]))
+        assert question.endswith(emoprompt_instruction(answer_form(doc), doc["modality"]))
         assert plain.question(sample) == doc_to_text(doc)
     settings, until = lm.generation_settings({"max_new_tokens": 4, "until": ["\n\n"]})
     assert settings["max_new_tokens"] == 24 and until == ["\n\n"]

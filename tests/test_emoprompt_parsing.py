@@ -2,20 +2,22 @@
 
 The realistic reasoning replies ending in a final-answer line are the ``E(...)`` rows of the
 parser tables (tests/parser_tables/), scored through
-:func:`lmms_emotion.task_utils.process_results_emobench` exactly as lmms-eval scores an
+:func:`lmms_emotion.scoring.hooks.process_results_emobench` exactly as lmms-eval scores an
 ``emollm`` response with ``emoprompt=true`` (tests/test_parser_tables.py).
 """
 
 from __future__ import annotations
 
 from lmms_emotion.models.emoprompt import emoprompt_instruction, finish_reasoned_text, with_emoprompt
-from lmms_emotion.task_utils import doc_to_text
+from lmms_emotion.scoring.hooks import doc_to_text
 
 
 def _doc(kind: str, label_set: str, modality: str, text: str, answer: str = "x") -> dict:
+    from lmms_emotion.scoring.hooks import candidate_options
+
     return {"id": f"t/{kind}/{label_set}", "task": kind, "source": "table", "split": "test", "modality": modality,
-            "text": text, "label_set": label_set, "answer": answer, "media_types": [modality],
-            "media_paths": ["/nonexistent"], "meta": "{}"}
+            "text": text, "label_set": label_set, "options": candidate_options(kind, label_set), "answer": answer,
+            "media_types": [modality], "media_paths": ["/nonexistent"], "meta": "{}"}
 
 
 # --- the wrapper's text handling ----------------------------------------------------------------------
@@ -30,15 +32,25 @@ def test_stop_strings_do_not_cut_the_reasoning_and_the_final_line_ends_the_answe
     assert finish_reasoned_text("It is dark.\n\nThe answer is fear", ["\n\n"]) == "It is dark.\n\nThe answer is fear"
 
 
-def test_emoprompt_instruction_per_task_kind():
-    closed = emoprompt_instruction("emotion_closed", "image")
+def test_emoprompt_instruction_per_answer_form():
+    closed = emoprompt_instruction("option", "image")
     assert "'Final answer: <option>'" in closed and "exactly as written" in closed and "faces" in closed
-    assert "across the frames" in emoprompt_instruction("emotion_closed", "video")
-    assert "'Final answer: <emotion>'" in emoprompt_instruction("emotion_open")
-    assert "'Final answer: yes' or 'Final answer: no'" in emoprompt_instruction("sarcasm", "video")
-    assert "video clip shows" in emoprompt_instruction("humor", "video")
-    assert "arranged for" in emoprompt_instruction("intent")
+    assert "what they do" in closed  # intent cues too: the form, not the task kind, picks the sentence
+    assert "across the frames" in emoprompt_instruction("option", "video")
+    assert "'Final answer: <emotion>'" in emoprompt_instruction("emotion")
+    assert "'Final answer: yes' or 'Final answer: no'" in emoprompt_instruction("yes_no", "video")
+    assert "video clip shows" in emoprompt_instruction("yes_no", "video")
     assert "'Final answer: <answer>'" in emoprompt_instruction(None)
+
+
+def test_the_answer_form_comes_from_documented_doc_fields():
+    from lmms_emotion.models.emoprompt import answer_form
+
+    assert answer_form(_doc("emotion_closed", "mikels8", "image", "")) == "option"
+    assert answer_form(_doc("intent", "mintrec20", "video", "")) == "option"
+    assert answer_form(_doc("emotion_open", "mikels8", "image", "")) == "emotion"
+    assert answer_form(_doc("sarcasm", "yes_no", "video", "")) == "yes_no"
+    assert answer_form({"question": "x"}) is None and answer_form(None) is None
 
 
 def test_with_emoprompt_keeps_the_task_prompt_and_adds_one_line():
@@ -46,10 +58,10 @@ def test_with_emoprompt_keeps_the_task_prompt_and_adds_one_line():
     prompt = doc_to_text(doc)
     wrapped = with_emoprompt(prompt, doc)
     assert wrapped.startswith(prompt) and wrapped.count("\n") == 1
-    assert wrapped.splitlines()[1] == emoprompt_instruction("emotion_closed", "image")
+    assert wrapped.splitlines()[1] == emoprompt_instruction("option", "image")
     assert with_emoprompt("Is this a cat?", {"question": "x"}).endswith(emoprompt_instruction(None))
     yes_no = _doc("hate", "yes_no", "image", "a caption")
-    assert with_emoprompt(doc_to_text(yes_no), yes_no).endswith(emoprompt_instruction("hate", "image"))
+    assert with_emoprompt(doc_to_text(yes_no), yes_no).endswith(emoprompt_instruction("yes_no", "image"))
 
 
 def test_emoprompt_module_is_import_light():
@@ -68,7 +80,7 @@ def test_closed_set_instruction_matches_the_training_rationales():
     from lmms_emotion.instruct.templates import load_template
 
     train_question = load_template("rationale").extra["train_question"]
-    ours = emoprompt_instruction("emotion_closed")
+    ours = emoprompt_instruction("option")
     assert "Reason about the visual cues step by step" in train_question and ours.startswith(
         "Reason about the visual cues step by step")
     assert "give your answer on a last line of the form 'Final answer: <option>'" in train_question

@@ -9,7 +9,7 @@ from lmms_eval.api.instance import Instance
 
 from lmms_emotion.models.emovit import EMOVIT_GENERATION, EmoVIT, EmoVITChat
 from lmms_emotion.models.hf_base import AUTO_BATCH_SIZE, Sample, Visual, merge_generation_kwargs, parse_batch_size
-from lmms_emotion.task_utils import doc_to_messages, doc_to_visual
+from lmms_emotion.scoring.hooks import doc_to_messages, doc_to_visual
 from tests.fixtures_data import read_results, read_samples, run_cli
 
 TASK, SPLIT = "toy_emotion", "test"
@@ -26,10 +26,13 @@ PROMPTS = [
 ]
 
 
+from lmms_emotion.scoring.labels import MIKELS8  # noqa: E402
+
+
 def _doc(index: int, media_path: str, prompt: str, answer: str = "awe", kind: str = "image") -> dict:
     return {"id": f"toy/{index}", "task": "emotion_closed", "source": "toy", "split": SPLIT, "modality": kind,
-            "text": "", "label_set": "mikels8", "answer": answer, "media_types": [kind],
-            "media_paths": [media_path], "meta": "{}", "prompt": prompt}
+            "text": "", "label_set": "mikels8", "options": list(MIKELS8.labels), "answer": answer,
+            "media_types": [kind], "media_paths": [media_path], "meta": "{}", "prompt": prompt}
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +183,7 @@ def test_chat_requests_give_the_same_answers(tiny_instructblip_dir, docs):
                          metadata={"task": TASK, "doc_id": i, "repeats": 1}) for i in range(len(chat_docs))]
     answers = chat.generate_until(requests)
 
-    from lmms_emotion.task_utils import doc_to_text
+    from lmms_emotion.scoring.hooks import doc_to_text
 
     simple = _attach(_load(tiny_instructblip_dir, batch_size=4), chat_docs)
     prompts = [dict(d, prompt=doc_to_text(d)) for d in chat_docs]
@@ -239,7 +242,7 @@ def _favour(model: EmoVIT, label: str, context: str) -> list[int]:
 
 def _decisive_labels(model: EmoVIT, doc: dict) -> list[str]:
     """Labels whose continuation tokens appear in no other label's: biasing them decides the case."""
-    from lmms_emotion.task_utils import doc_options
+    from lmms_emotion.scoring.hooks import doc_options
 
     context = doc["prompt"]
     tokens = {label: set(model._continuation_ids(context, " " + label, model._text_ids(context)))
@@ -250,7 +253,7 @@ def _decisive_labels(model: EmoVIT, doc: dict) -> list[str]:
 
 @pytest.mark.parametrize("which", [0, -1])
 def test_likelihood_scoring_picks_the_favoured_gold_label(tiny_instructblip_dir, docs, which):
-    from lmms_emotion.task_utils import process_results
+    from lmms_emotion.scoring.hooks import process_results
 
     model = _load(tiny_instructblip_dir, batch_size=4, scoring="likelihood")
     decisive = _decisive_labels(model, docs[0])
@@ -268,7 +271,7 @@ def test_likelihood_scoring_picks_the_favoured_gold_label(tiny_instructblip_dir,
 def test_likelihood_scoring_without_bias_follows_the_model(tiny_instructblip_dir, docs):
     """Unbiased, the pick is the argmax of the model's own label log-likelihoods (not a fixed answer)."""
     from lmms_emotion.media import open_image
-    from lmms_emotion.task_utils import doc_options
+    from lmms_emotion.scoring.hooks import doc_options
 
     model = _attach(_load(tiny_instructblip_dir, batch_size=8, scoring="likelihood"), docs)
     answers = model.generate_until(_simple_requests(docs, {"max_new_tokens": 4}))

@@ -109,17 +109,21 @@ def test_oracle_scores_one_with_gold_and_zero_with_wrong_labels_on_every_task(su
 
 @pytest.mark.e2e
 def test_tiny_instructblip_runs_emovit_emoset_and_receives_the_emovit_prompt(suite_root, tiny_instructblip_dir, tmp_path):
-    """lmms-eval's built-in ``instructblip`` (a real generating model) on a local tiny checkpoint."""
+    """lmms-eval's built-in ``instructblip`` (a real generating model) on a local tiny checkpoint, given the
+    emovit prompt style by the task YAML (``instructblip: {prompt_style: emovit}``, the one channel)."""
+    from tests.test_upstream_config import TASK, styled_folder
+
     out = tmp_path / "out"
-    proc = run_cli(["lmms-emotion", "eval", "--model", "instructblip", "--model_args",
-                    f"pretrained={tiny_instructblip_dir}", "--device", "cpu", "--tasks", "emovit_emoset", "--limit", "2",
-                    "--prompt-style", "emovit", "--output_path", str(out), "--log_samples"], data_root=suite_root)
+    tasks = styled_folder(tmp_path, "emovit", model="instructblip")
+    proc = run_cli(["lmms-emotion", "eval", "--include_path", str(tasks), "--model", "instructblip", "--model_args",
+                    f"pretrained={tiny_instructblip_dir}", "--device", "cpu", "--tasks", TASK, "--limit", "2",
+                    "--output_path", str(out), "--log_samples"], data_root=suite_root)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     results = read_results(out)
-    metrics = results["results"]["emovit_emoset"]
-    assert all(key in metrics for key in METRICS) and results["n-samples"]["emovit_emoset"]["effective"] == 2
+    metrics = results["results"][TASK]
+    assert all(key in metrics for key in METRICS) and results["n-samples"][TASK]["effective"] == 2
     assert 0.0 <= metrics["acc,none"] <= 1.0 and isinstance(metrics["per_class_acc,none"], dict)
-    samples = read_samples(out, "emovit_emoset")
+    samples = read_samples(out, TASK)
     assert len(samples) == 2
     for sample in samples:
         prompt = sample["input"]
@@ -145,7 +149,7 @@ def test_missing_dataset_fails_before_running_with_its_build_command(suite_root,
 
 
 def test_group_mean_is_unweighted_by_default_and_skips_per_class_dictionaries():
-    from lmms_emotion.task_utils import aggregate_group_mean
+    from lmms_emotion.scoring.hooks import aggregate_group_mean
 
     assert aggregate_group_mean([1.0, 0.0, 0.5], [100, 1, 1]) == pytest.approx(0.5)
     assert aggregate_group_mean([1.0, 0.0], [3, 1], weight_by_size=True) == pytest.approx(0.75)

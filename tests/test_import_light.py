@@ -15,10 +15,10 @@ HEAVY = ("torch", "transformers", "lmms_eval", "datasets", "numpy", "PIL")
     [
         ["lmms_emotion"],
         ["lmms_emotion.models"],
-        ["lmms_emotion.taxonomy", "lmms_emotion.answers", "lmms_emotion.metrics", "lmms_emotion.records",
-         "lmms_emotion.prompts", "lmms_emotion.paths", "lmms_emotion.discovery", "lmms_emotion.cli",
+        ["lmms_emotion.scoring.labels", "lmms_emotion.scoring.answers", "lmms_emotion.scoring.metrics", "lmms_emotion.records",
+         "lmms_emotion.scoring.prompts", "lmms_emotion.paths", "lmms_emotion.discovery", "lmms_emotion.cli",
          "lmms_emotion.task_configs", "lmms_emotion.training", "lmms_emotion.testing", "lmms_emotion.media",
-         "lmms_emotion.lexicon", "lmms_emotion.judge", "lmms_emotion.training_export", "lmms_emotion.task_utils",
+         "lmms_emotion.scoring.lexicon", "lmms_emotion.scoring.hooks", "lmms_emotion.scoring.judge", "lmms_emotion.training_export", "lmms_emotion.task_utils",
          "lmms_emotion.sources", "lmms_emotion.instruct"],
     ],
 )

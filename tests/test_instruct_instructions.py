@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lmms_emotion.answers import parse_answer
+from lmms_emotion.scoring.answers import parse_answer
 from lmms_emotion.cli import main
 from lmms_emotion.instruct.generation_run import (
     EXIT_BUDGET,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lmms_emotion.answers import parse_answer
+from lmms_emotion.scoring.answers import parse_answer
 from lmms_emotion.cli import main
 from lmms_emotion.instruct.rationales import (
     check_rationale,

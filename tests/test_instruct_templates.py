@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lmms_emotion.answers import parse_answer
+from lmms_emotion.scoring.answers import parse_answer
 from lmms_emotion.instruct.attributes import (
     NO_ATTRIBUTES,
     attribute_lines,
@@ -22,7 +22,7 @@ from lmms_emotion.instruct.instructions import (
 from lmms_emotion.instruct.jobs import ReplyError
 from lmms_emotion.instruct.templates import TemplateError, load_template, template_names
 from lmms_emotion.records import Media, Record, record_from_dict
-from lmms_emotion.taxonomy import MIKELS8
+from lmms_emotion.scoring.labels import MIKELS8
 
 ATTRS = {"brightness": 0.2, "colorfulness": 0.9, "scene": "amusement_park", "object": ["Person", "Balloon"],
          "facial_expression": "happy", "human_action": "running"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lmms_emotion import UNPARSED
-from lmms_emotion.metrics import (
+from lmms_emotion.scoring.metrics import (
     accuracy,
     bootstrap_ci,
     confusion_matrix,
@@ -241,7 +241,7 @@ def test_macro_f1_agrees_with_scikit_learn() -> None:
 
 def test_unparsed_marker_matches_the_package() -> None:
     import lmms_emotion
-    from lmms_emotion import metrics
+    from lmms_emotion.scoring import metrics
 
     assert metrics.UNPARSED == lmms_emotion.UNPARSED
 

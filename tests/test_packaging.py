@@ -22,7 +22,7 @@ def test_wheel_contents(tmp_path):
         if source.is_file() and "__pycache__" not in source.parts:
             assert f"lmms_emotion/task_configs/{source.relative_to(REPO / 'task_configs').as_posix()}" in names, source
     for expected in ("lmms_emotion/models/__init__.py", "lmms_emotion/models/oracle.py",
-                     "lmms_emotion/training/__init__.py", "lmms_emotion/answers.py"):
+                     "lmms_emotion/training/__init__.py", "lmms_emotion/scoring/answers.py"):
         assert expected in names
     assert not any(name.startswith(("models/", "training/", "task_configs/", "tests/")) for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

@@ -8,9 +8,9 @@ from collections import Counter
 import pytest
 
 from lmms_emotion import UNPARSED
-from lmms_emotion.answers import parse_answer, parse_label, parse_yes_no
-from lmms_emotion.lexicon import place
-from lmms_emotion.taxonomy import get_label_set
+from lmms_emotion.scoring.answers import parse_answer, parse_label, parse_yes_no
+from lmms_emotion.scoring.lexicon import place
+from lmms_emotion.scoring.labels import get_label_set
 from tests.parser_tables import SETS, TABLES, Row, rows
 
 U = UNPARSED
@@ -32,7 +32,7 @@ def read(label_set: str, row: Row) -> str:
         assert parse_answer(row.reply, "yes_no", concept=row.concept) == got
         return got
     if row.via == "hook":
-        from lmms_emotion.task_utils import process_results_emobench
+        from lmms_emotion.scoring.hooks import process_results_emobench
 
         gold = row.expected if row.expected != U else get_label_set(label_set).labels[0]
         scores = process_results_emobench(hook_doc(row, label_set, gold), [row.reply])
@@ -114,7 +114,7 @@ YES_NO_HOOK_ROWS = [row for _, row in rows(via="yes_no") if row.concept and not 
 @pytest.mark.parametrize("row", YES_NO_HOOK_ROWS, ids=[f"yes_no-hook-{i:02d}" for i in range(len(YES_NO_HOOK_ROWS))])
 def test_emobench_hook_scores_with_the_doc_concept(row: Row) -> None:
     """The EmoBench scoring hook reads a yes/no reply with the doc's own concept."""
-    from lmms_emotion.task_utils import process_results_emobench
+    from lmms_emotion.scoring.hooks import process_results_emobench
 
     expected, concept = row.expected, row.concept
     gold = "no" if expected == "yes" else "yes"
@@ -132,7 +132,7 @@ def test_an_echo_of_the_whole_emoprompt_is_harmless(index: int) -> None:
     """A model that repeats the question and our instruction (which itself says 'Final answer: <option>')
     before reasoning is still scored on its own final line."""
     from lmms_emotion.models.emoprompt import with_emoprompt
-    from lmms_emotion.task_utils import doc_to_text, process_results_emobench
+    from lmms_emotion.scoring.hooks import doc_to_text, process_results_emobench
 
     label_set, row = rows(via="hook")[index]
     doc = hook_doc(row, label_set, row.expected)

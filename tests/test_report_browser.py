@@ -78,7 +78,7 @@ def _rows(task: str, n: int, right: int, labels: list[str], label_set: str) -> l
 
 
 def _suite(template: Path, out: Path, skill: float, limit: int | None = None) -> Path:
-    from lmms_emotion.taxonomy import get_label_set
+    from lmms_emotion.scoring.labels import get_label_set
 
     webemo = list(get_label_set("webemo25").labels)
     tasks = {}

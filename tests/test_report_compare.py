@@ -71,7 +71,7 @@ def test_task_scores_match_hand_computation(report):
     assert float(gold["ci_low"]) == float(gold["ci_high"]) == 1.0
     fear = board[("task", TASK, "fear", "acc")]
     assert 0.0 <= float(fear["ci_low"]) < 2 / 16 < float(fear["ci_high"]) <= 0.5
-    from lmms_emotion.metrics import bootstrap_ci
+    from lmms_emotion.scoring.metrics import bootstrap_ci
 
     assert (float(fear["ci_low"]), float(fear["ci_high"])) == pytest.approx(bootstrap_ci([1.0] * 2 + [0.0] * 14, 1000))
 
@@ -127,7 +127,7 @@ def test_a_run_on_a_subset_is_ranked_on_shared_records_only(real_runs, tmp_path)
     assert board[("task", TASK, "fear", "acc")]["note"] == "on the records the ranked runs share"
     # macro-F1 and the unparsed rate are recomputed on the 8 records too, not copied from the 16-record run
     golds = [s.gold for s in runs[1].samples(TASK) if s.id in limited_ids]
-    from lmms_emotion.metrics import macro_f1
+    from lmms_emotion.scoring.metrics import macro_f1
 
     assert float(board[("task", TASK, "fear", "macro_f1")]["value"]) == pytest.approx(
         macro_f1(golds, ["fear"] * 8, MIKELS))

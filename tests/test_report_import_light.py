@@ -10,8 +10,8 @@ MODULES = [
     "lmms_emotion.report.runs", "lmms_emotion.report.stats", "lmms_emotion.report.build",
     "lmms_emotion.report.document", "lmms_emotion.report.markdown", "lmms_emotion.report.html_page",
     "lmms_emotion.report.plots", "lmms_emotion.report.reference", "lmms_emotion.report.write",
-    "lmms_emotion.upstream.vendor", "lmms_emotion.upstream.task_folder", "lmms_emotion.upstream.hub_data",
-    "lmms_emotion.upstream.hub_hooks", "lmms_emotion.upstream.export", "lmms_emotion.upstream.writeups",
+    "lmms_emotion.upstream.task_folder", "lmms_emotion.upstream.hub_data",
+    "lmms_emotion.upstream.export", "lmms_emotion.upstream.writeups",
     "lmms_emotion.commands.compare", "lmms_emotion.commands.export_upstream", "lmms_emotion.commands.push_data",
 ]
 

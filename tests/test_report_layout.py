@@ -154,7 +154,7 @@ def test_per_class_from_samples_with_old_and_new_results_files(real_runs, tmp_pa
 
 def test_confusion_figures_grow_and_stay_legible_at_25_classes():
     from lmms_emotion.report.plots import LABEL_POINTS, confusion_figure, figure_pixels
-    from lmms_emotion.taxonomy import get_label_set
+    from lmms_emotion.scoring.labels import get_label_set
 
     labels = list(get_label_set("webemo25").labels)
     assert len(labels) == 25

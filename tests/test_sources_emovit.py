@@ -20,7 +20,7 @@ from lmms_emotion.cli import main
 from lmms_emotion.records import read_records
 from lmms_emotion.sources import abstract, artphoto, emotion6, emotionroi, fi, unbiasedemo, webemo
 from lmms_emotion.sources.common import BuildError, BuildOptions
-from lmms_emotion.taxonomy import (
+from lmms_emotion.scoring.labels import (
     WEBEMO_25_TO_7,
     WEBEMO_7_TO_2,
     WEBEMO_RELEASE_ORDER,

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from lmms_emotion import UNPARSED, task_utils
-from lmms_emotion.prompts import emovit_normalise
+from lmms_emotion.scoring import hooks
+from lmms_emotion.scoring.prompts import emovit_normalise
 
 INDEX = {"dataset": "emoset", "split": "test", "build": "lmms-emotion build-data emoset --raw <EmoSet-118K folder>"}
 
@@ -27,7 +28,7 @@ def test_load_docs_reads_built_records(emoset_root, monkeypatch):
     assert sorted(ids) != ids  # hash order, not grouped by class
     assert len({d["answer"] for d in list(docs)[:8]}) >= 4  # a prefix spans classes
     doc = docs[0]
-    (image,) = task_utils.doc_to_visual(doc)
+    (image,) = hooks.doc_to_visual(doc)
     assert isinstance(image, Image.Image) and image.mode == "RGB"
     assert json.loads(doc["meta"])["attributes"]
 
@@ -63,44 +64,43 @@ def _doc(**kw):
 
 def test_prompt_styles(monkeypatch):
     doc = _doc()
-    monkeypatch.delenv("LMMS_EMOTION_PROMPT_STYLE", raising=False)
-    plain = task_utils.doc_to_text(doc, {"prompt_style": "plain"})
+    plain = hooks.doc_to_text(doc, {"prompt_style": "plain"})
     assert "amusement, awe, contentment, excitement, anger, disgust, fear, sadness" in plain
-    styled = task_utils.doc_to_text(doc, {"prompt_style": "emovit"})
+    assert hooks.doc_to_text(doc) == hooks.doc_to_text(doc, {}) == plain  # plain unless the YAML says otherwise
+    styled = hooks.doc_to_text(doc, {"prompt_style": "emovit"})
     assert styled == emovit_normalise(plain) and styled == styled.lower() and "." not in styled
-    monkeypatch.setenv("LMMS_EMOTION_PROMPT_STYLE", "emovit")
-    assert task_utils.doc_to_text(doc, {"prompt_style": "plain"}) == styled  # the run's choice wins
-    monkeypatch.setenv("LMMS_EMOTION_PROMPT_STYLE", "fancy")
-    with pytest.raises(ValueError, match="unknown prompt style"):
-        task_utils.doc_to_text(doc)
+    monkeypatch.setenv("LMMS_EMOTION_PROMPT_STYLE", "emovit")  # the old override is gone: only the YAML chooses
+    assert hooks.doc_to_text(doc, {"prompt_style": "plain"}) == plain
+    with pytest.raises(ValueError, match="unknown prompt style 'fancy' in the task YAML"):
+        hooks.doc_to_text(doc, {"prompt_style": "fancy"})
 
 
 def test_doc_to_text_with_accompanying_text_and_video():
-    text = task_utils.doc_to_text(_doc(text="what a day", modality="video"), {})
+    text = hooks.doc_to_text(_doc(text="what a day", modality="video"), {})
     assert 'video clip comes with this text: "what a day"' in text
 
 
 def test_scoring_and_aggregation():
     doc = _doc()
-    assert task_utils.process_results(doc, ["I think the person looks scared."])["acc"] == 1.0
-    wrong = task_utils.process_results(doc, ["Sadness."])
+    assert hooks.process_results(doc, ["I think the person looks scared."])["acc"] == 1.0
+    wrong = hooks.process_results(doc, ["Sadness."])
     assert wrong["acc"] == 0.0 and wrong["unparsed_rate"] == 0.0 and wrong["macro_f1"]["pred"] == "sadness"
-    junk = task_utils.process_results(doc, ["zxqv"])
+    junk = hooks.process_results(doc, ["zxqv"])
     assert junk["acc"] == 0.0 and junk["unparsed_rate"] == 1.0 and junk["macro_f1"]["pred"] == UNPARSED
     # a bare letter is not an option reference: our prompts list options without letters
-    assert task_utils.process_results(doc, ["A"])["unparsed_rate"] == 1.0
-    items = [task_utils.process_results(_doc(answer=g, id=str(i)), [p])["macro_f1"]
+    assert hooks.process_results(doc, ["A"])["unparsed_rate"] == 1.0
+    items = [hooks.process_results(_doc(answer=g, id=str(i)), [p])["macro_f1"]
              for i, (g, p) in enumerate([("fear", "fear"), ("fear", "sad"), ("sadness", "sadness"), ("awe", "??")])]
-    per_class = task_utils.aggregate_per_class_acc(items)
+    per_class = hooks.aggregate_per_class_acc(items)
     assert per_class["fear"] == 0.5 and per_class["sadness"] == 1.0 and per_class["awe"] == 0.0
     assert per_class["amusement"] is None
     # F1: fear 2/3, sadness 2/3, awe 0 -> mean over the three classes that occur
-    assert task_utils.aggregate_macro_f1(items) == pytest.approx((2 / 3 + 2 / 3 + 0) / 3)
+    assert hooks.aggregate_macro_f1(items) == pytest.approx((2 / 3 + 2 / 3 + 0) / 3)
 
 
 def test_prompt_echo_is_not_parsed_as_the_answer():
     doc = _doc()
-    question = task_utils.doc_to_text(doc, {})
-    assert task_utils.process_results(doc, [question + " Fear"])["acc"] == 1.0
-    assert task_utils.process_results(doc, [question])["unparsed_rate"] == 1.0
-    assert task_utils.process_results(doc, [emovit_normalise(question) + " fear"])["acc"] == 1.0
+    question = hooks.doc_to_text(doc, {})
+    assert hooks.process_results(doc, [question + " Fear"])["acc"] == 1.0
+    assert hooks.process_results(doc, [question])["unparsed_rate"] == 1.0
+    assert hooks.process_results(doc, [emovit_normalise(question) + " fear"])["acc"] == 1.0

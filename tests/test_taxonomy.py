@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lmms_emotion.answers import parse_label
-from lmms_emotion.taxonomy import (
+from lmms_emotion.scoring.answers import parse_label
+from lmms_emotion.scoring.labels import (
     BINARY_CONCEPTS,
     LABEL_SETS,
     LabelSet,
@@ -103,7 +103,7 @@ def test_binary_concept_forms_are_disjoint_and_lower_case(name: str) -> None:
 
 def test_webemo_shared_words_fit_several_leaves_and_no_leaf_lists_them() -> None:
     """A word left out of the 25 classes because it fits several; coarser levels take it when one parent fits."""
-    from lmms_emotion.taxonomy import _WEBEMO_SHARED, LABEL_HIERARCHY, WEBEMO25
+    from lmms_emotion.scoring.labels import _WEBEMO_SHARED, LABEL_HIERARCHY, WEBEMO25
 
     for word, leaves in _WEBEMO_SHARED.items():
         assert len(set(leaves)) >= 2 and set(leaves) <= set(WEBEMO25.labels), word

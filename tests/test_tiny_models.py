@@ -11,7 +11,7 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 from lmms_emotion import media
-from lmms_emotion.taxonomy import LABEL_SETS
+from lmms_emotion.scoring.labels import LABEL_SETS
 from lmms_emotion.testing import tiny_models as tm
 
 PROMPT = "Which emotion does this image evoke?"

@@ -46,8 +46,8 @@ def _write_jsonl(path: Path, rows: list) -> Path:
 
 
 def test_classification_record_trains_on_the_evaluation_prompt(tmp_path, media):
-    from lmms_emotion import prompts
-    from lmms_emotion.taxonomy import MIKELS8
+    from lmms_emotion.scoring import prompts
+    from lmms_emotion.scoring.labels import MIKELS8
 
     file = _write_jsonl(tmp_path / "train.jsonl", [_record(0)])
     (example,) = load_examples([file], media)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from lmms_emotion.prompts import emovit_normalise
+from lmms_emotion.scoring.prompts import emovit_normalise
 from lmms_emotion.training.collators import IGNORE_INDEX, EmoVITCollator, continuation_ids
 from lmms_emotion.training.data import Turn
 

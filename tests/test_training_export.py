@@ -25,7 +25,7 @@ def _export(args: list[str], data_root: Path, capsys) -> _Run:
 
 
 def test_emobench_train_split_exports_with_the_evaluation_prompts(emobench_root, tmp_path, capsys):
-    from lmms_emotion import task_utils
+    from lmms_emotion.scoring import hooks
 
     out = tmp_path / "llava.json"
     proc = _export(["emobench", "--out", str(out)], emobench_root, capsys)
@@ -47,7 +47,7 @@ def test_emobench_train_split_exports_with_the_evaluation_prompts(emobench_root,
         assert human["from"] == "human" and gpt["from"] == "gpt"
         # the human turn is the evaluation prompt, after the media token
         doc = {"task": record["task"], "label_set": record["label_set"], "modality": kind, "text": record["text"]}
-        assert human["value"] == f"<{kind}>\n" + task_utils.doc_to_text(doc, {"prompt_style": "plain"})
+        assert human["value"] == f"<{kind}>\n" + hooks.doc_to_text(doc, {"prompt_style": "plain"})
         expected = record["answer"].capitalize() if record["label_set"] == "yes_no" else record["answer"]
         assert gpt["value"] == expected
     assert len(kinds) == 11  # every sub-task and modality of the benchmark

@@ -1,134 +1,165 @@
-"""The generated utils.py parses and scores exactly like the package, on the parser's own test tables.
+"""The upstream export scores exactly like the plugin.
 
-Every closed-set and yes/no row of the parser tables (``tests/parser_tables/``) is replayed through the original
-parser and through the inlined copy the exporter generates for each plugin task folder.
+1. The copied package reads every row of the parser's own test tables (``tests/parser_tables/``:
+   closed-set, open-set, yes/no and whole-hook rows) like the plugin's package.
+2. Every task and every group of every plugin task folder, run by lmms-eval on the same data
+   (the plugin from the data root, the export from the hub copy ``push-data`` writes, with
+   ``lmms_emotion`` unimportable), gives the same results: every metric of every task and group.
 """
 
 from __future__ import annotations
 
+import importlib
+import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from lmms_emotion import answers
-from lmms_emotion.taxonomy import BINARY_CONCEPTS, LABEL_SETS
-from lmms_emotion.upstream.export import needs_stand_in, vendor_folder
-from lmms_emotion.upstream.task_folder import plugin_task_folders, read_task_folder
+from lmms_emotion.scoring import answers
+from lmms_emotion.upstream.export import scoring_package_dir
+from tests.fixtures_data import cli_env, run_cli
+
+ORG = "parityorg"
+RESPONSES = ("Fear.", "Yes. The emotion is sadness.")
+RUNS = {"emovit": ["emovit"], "emovit_paper": ["emovit_paper"], "emobench": ["emobench"],
+        "emobench_image": ["emobench_image"], "emobench_video": ["emobench_video"]}
+"""One lmms-eval run per top-level group (lmms-eval runs no two groups that share tasks at once);
+the emobench run holds the six sub-task groups nested in it."""
+EMOVIT_ONLY_SOURCES = ("webemo", "artphoto", "abstract", "unbiasedemo")
 
 
-def _parser_cases() -> list[tuple]:
-    """The closed-set and yes/no rows of the parser tables (tests/parser_tables/), as (name, row)."""
+def _read(package, name: str, row) -> str:
+    """One parser-table row read by ``package`` (the plugin's, or the copy), as the row's ``via`` says."""
+    if row.via == "closed":
+        return package.answers.parse_label(row.reply, name, list(row.options) if row.options else None)
+    if row.via == "yes_no":
+        return package.answers.parse_yes_no(row.reply, row.concept)
+    if row.via == "open":
+        return package.lexicon.place(row.reply, name)
+    doc = {"id": "t/1", "task": row.task, "source": "t", "split": "test", "modality": row.modality,
+           "text": row.caption, "label_set": name, "answer": row.expected, "media_types": [], "meta": "{}"}
+    return package.hooks.process_results_emobench(doc, [row.reply])["macro_f1"]["pred"]
+
+
+def test_the_copied_package_reads_every_parser_table_row_alike(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from lmms_emotion.scoring import hooks, lexicon
     from tests.parser_tables import TABLES
 
-    cases = []
-    for name, table in TABLES.items():
-        for i, row in enumerate(table):
-            if row.via == "closed":
-                cases.append((f"{name}[{i}]", (row.reply, name, list(row.options) if row.options else None, row.expected)))
-            elif row.via == "yes_no":
-                cases.append((f"{name}[{i}]", (row.reply, row.concept, row.expected)))
-    return cases
-
-
-CASES = _parser_cases()
-
-
-@pytest.fixture(scope="module", params=[p.name for p in plugin_task_folders()])
-def folder(request) -> Path:
-    return next(p for p in plugin_task_folders() if p.name == request.param)
-
-
-@pytest.fixture(scope="module")
-def generated(folder, tmp_path_factory):
-    """The generated utils.py of one plugin task folder, imported by file path as lmms-eval does."""
-    from lmms_emotion.upstream.export import _STAND_IN_EPILOGUE, _STAND_IN_PROLOGUE, load_generated_module
-
-    source, _dropped = vendor_folder(read_task_folder(folder))
-    text = source.with_code(_STAND_IN_PROLOGUE, _STAND_IN_EPILOGUE) if needs_stand_in(source.text) else source.text
-    path = tmp_path_factory.mktemp(folder.name) / "utils.py"
-    path.write_text(text)
-    module = load_generated_module(path, f"generated_{folder.name}")
-    assert not {"parse_label", "parse_yes_no", "parse_answer"} & set(source.renamed.values())
-    return module
-
-
-@pytest.fixture(scope="module")
-def original(folder):
-    """The plugin folder's own utils.py (which imports lmms_emotion), loaded the same way."""
-    from lmms_emotion.upstream.export import load_generated_module
-
-    return load_generated_module(folder / "utils.py", f"original_{folder.name}")
-
-
-def _parse(parser, row: tuple) -> str:
-    if len(row) == 4:
-        text, label_set, options, _expected = row
-        return parser.parse_label(text, label_set, options)
-    text, second, _expected = row
-    if second is None or second in BINARY_CONCEPTS:
-        return parser.parse_yes_no(text, second)
-    return parser.parse_label(text, second)
-
-
-def test_the_tables_are_found():
-    names = {name.split("[")[0] for name, _ in CASES}
-    assert {"mikels8", "ekman6", "yes_no"} <= names and len(CASES) > 300
-
-
-def test_parser_tables_give_the_same_labels(generated):
-    differences = []
-    for name, row in CASES:
-        original, inlined = _parse(answers, row), _parse(generated, row)
-        if original != inlined or original != row[-1]:
-            differences.append((name, row[0][:60], original, inlined, row[-1]))
+    shutil.copytree(scoring_package_dir(), tmp_path / "emotion_copy", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    copied = SimpleNamespace(**{m: importlib.import_module(f"emotion_copy.{m}") for m in ("answers", "lexicon", "hooks")})
+    assert copied.answers.__file__.startswith(str(tmp_path))
+    plugin = SimpleNamespace(answers=answers, lexicon=lexicon, hooks=hooks)
+    rows = [(name, row) for name, table in TABLES.items() for row in table]
+    assert len(rows) > 1000 and {row.via for _, row in rows} >= {"closed", "open", "yes_no", "hook"}
+    differences = [(name, row.reply[:60], _read(plugin, name, row), _read(copied, name, row)) for name, row in rows
+                   if _read(plugin, name, row) != _read(copied, name, row)]
     assert differences == []
 
 
-def _text(hook, doc: dict) -> str:
-    import inspect
+# --- every task and group, plugin vs export --------------------------------------------------
 
-    takes_kwargs = len(inspect.signature(hook).parameters) >= 2
-    return hook(doc, {"prompt_style": "plain"}) if takes_kwargs else hook(doc)
+_RUN = r"""
+import importlib.abc, json, os, sys
+
+spec = json.loads(sys.argv[1])
+if spec["block"]:
+    class Block(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "lmms_emotion" or name.startswith("lmms_emotion."):
+                raise ImportError("lmms_emotion is blocked in this process")
+            return None
+
+    sys.meta_path.insert(0, Block())
+    sys.path = [p for p in sys.path if not os.path.isfile(os.path.join(p or ".", "lmms_emotion", "__init__.py"))]
+    import lmms_eval.tasks
+    lmms_eval.tasks.__path__.append(spec["package_root"])
+
+from lmms_eval.evaluator import simple_evaluate
+from lmms_eval.tasks import TaskManager
+
+manager = TaskManager(include_path=spec["folders"], include_defaults=False)
+out = {}
+for response in spec["responses"]:
+    for run, tasks in spec["runs"].items():
+        results = simple_evaluate(model="dummy", model_args=f"response={response},read_bytes=16", tasks=tasks,
+                                  task_manager=manager, bootstrap_iters=0)
+        out[f"{run} | {response}"] = {"results": results["results"], "groups": results.get("groups", {}),
+                                      "n": {t: v["effective"] for t, v in results["n-samples"].items()}}
+out["lmms_emotion_loaded"] = sorted(m for m in sys.modules if m.startswith("lmms_emotion"))
+print("RESULT " + json.dumps(out, default=str, sort_keys=True))
+"""
 
 
-def _outcome(call):
-    """A call's result, or the type and message of what it raised (so errors must match too)."""
-    try:
-        return ("ok", call())
-    except Exception as err:  # noqa: BLE001 - any difference in behaviour is what this test looks for
-        return ("raised", type(err).__name__, str(err))
+@pytest.fixture(scope="module")
+def parity_root(emobench_root, tmp_path_factory) -> Path:
+    """Every dataset the emovit and emobench tasks read: the EmoBench sources and the EmoVIT-only ones."""
+    from lmms_emotion.cli import main
+    from lmms_emotion.testing.raw_layouts import write_sample
+
+    base = tmp_path_factory.mktemp("parity")
+    root = base / "data"
+    root.mkdir()
+    for folder in emobench_root.iterdir():
+        if folder.is_dir():
+            (root / folder.name).symlink_to(folder, target_is_directory=True)
+    for name in EMOVIT_ONLY_SOURCES:
+        write_sample(name, base / "raw" / name)
+        assert main(["build-data", name, "--raw", str(base / "raw" / name), "--data-root", str(root)]) == 0
+    return root
 
 
-def _task_kinds(label_set: str) -> tuple[str, ...]:
-    from lmms_emotion.records import TASK_KINDS
+def _run(spec: dict, env: dict, cwd: Path) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _RUN, json.dumps(spec)], env=env, capture_output=True, text=True,
+                          timeout=900, cwd=cwd)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, proc.stdout[-3000:] + proc.stderr[-6000:]
+    return json.loads(lines[0][len("RESULT "):])
 
-    if label_set == "yes_no":
-        return tuple(BINARY_CONCEPTS)
-    return tuple(kind for kind in TASK_KINDS if kind not in BINARY_CONCEPTS)
 
+@pytest.mark.e2e
+def test_every_task_and_group_scores_the_same_in_the_export(parity_root, tmp_path):
+    from lmms_emotion.upstream.task_folder import plugin_task_folders
 
-def test_every_label_set_prompts_and_scores_the_same(folder, generated, original):
-    """Every registered label set, under every task kind, through the hooks the folder's YAMLs name:
-    the prompt, and the scores of a right, a wrong and an unparseable reply (or the same error)."""
-    import lmms_emotion.sources as sources
-
-    for name in sources.available_sources():  # builders may register label sets at import
-        sources.get_source(name)
-    assert set(LABEL_SETS) <= set(generated.LABEL_SETS)
-    hooks = {(t.merged["doc_to_text"].name, t.merged["process_results"].name) for t in read_task_folder(folder).tasks}
-    assert hooks
-    for name, label_set in LABEL_SETS.items():
-        assert generated.get_label_set(name).labels == label_set.labels
-        for kind in _task_kinds(name):
-            for i, label in enumerate(label_set.labels):
-                doc = {"id": f"t/{name}/{i}", "task": kind, "source": "t", "split": "test", "modality": "image",
-                       "text": "a caption" if i % 2 else "", "label_set": name, "answer": label, "media_types": [],
-                       "meta": "{}"}
-                other = label_set.labels[(i + 1) % len(label_set.labels)]
-                for text_hook, score_hook in hooks:
-                    ours, theirs = getattr(original, text_hook), getattr(generated, text_hook)
-                    assert _outcome(lambda: _text(theirs, doc)) == _outcome(lambda: _text(ours, doc))
-                    for reply in (label, f"Final answer: {other}", "zxqv", ""):
-                        ours, theirs = getattr(original, score_hook), getattr(generated, score_hook)
-                        assert _outcome(lambda: theirs(doc, [reply])) == _outcome(lambda: ours(doc, [reply])), \
-                            (folder.name, name, kind, reply)
+    hub = tmp_path / "hub"
+    proc = run_cli(["lmms-emotion", "push-data", "--hf-org", ORG, "--dry-run", "--save-to", str(hub),
+                    "--data-root", str(parity_root)])
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    export = tmp_path / "export"
+    proc = run_cli(["lmms-emotion", "export-upstream", "--hf-org", ORG, "--out", str(export), "--local-data", str(hub),
+                    "--no-format"])
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    folders = plugin_task_folders()
+    assert sorted(f.name for f in folders) == ["emobench", "emovit"]
+    common = {"responses": list(RESPONSES), "runs": RUNS}
+    plugin = _run({**common, "block": False, "folders": [str(f) for f in folders]},
+                  cli_env(parity_root), tmp_path)
+    env = cli_env(HF_HOME=str(tmp_path / "hf_home"))
+    env.pop("LMMS_EMOTION_DATA", None)
+    tasks_root = export / "lmms_eval" / "tasks"
+    exported = _run({**common, "block": True, "package_root": str(tasks_root),
+                     "folders": [str(tasks_root / f.name) for f in folders]}, env, tmp_path)
+    assert exported.pop("lmms_emotion_loaded") == []
+    plugin.pop("lmms_emotion_loaded")
+    assert exported.keys() == plugin.keys()
+    checked = 0
+    for key, ours in plugin.items():
+        theirs = exported[key]
+        assert theirs["n"] == ours["n"] and all(n > 0 for n in ours["n"].values()), key
+        for section in ("results", "groups"):
+            assert theirs[section].keys() == ours[section].keys(), (key, section)
+            for name, metrics in ours[section].items():
+                assert theirs[section][name] == metrics, (key, section, name)
+                checked += 1
+    accs = [m["acc,none"] for run in plugin.values() for m in run["results"].values()
+            if isinstance(m.get("acc,none"), (int, float))]
+    assert any(0 < a < 1 for a in accs) and any(a == 0 for a in accs)  # the scores vary: the comparison is not vacuous
+    # every task of both folders and every group, under both responses
+    names = {name for run in plugin.values() for name in (*run["results"], *run["groups"])}
+    assert {"emovit", "emovit_paper", "emobench", "emobench_image", "emobench_video", "emobench_emotion_open",
+            "emovit_webemo2", "emobench_sarcasm_video"} <= names and checked > 80

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from lmms_emotion import task_utils
+from lmms_emotion.scoring import hooks
 
 
 def _doc(image: Path, video: Path) -> dict:
@@ -23,9 +23,9 @@ def doc(image_file_factory, video_file_factory) -> dict:
 
 
 def test_frames_replace_the_video_for_a_model_that_asks(doc):
-    visuals = task_utils.doc_to_visual(doc, {"prompt_style": "plain", "video_as_frames": 3})
+    visuals = hooks.doc_to_visual(doc, {"prompt_style": "plain", "video_as_frames": 3})
     assert len(visuals) == 4 and all(isinstance(v, Image.Image) for v in visuals)
-    messages = task_utils.doc_to_messages(doc, {"prompt_style": "plain", "video_as_frames": 3})
+    messages = hooks.doc_to_messages(doc, {"prompt_style": "plain", "video_as_frames": 3})
     kinds = [item["type"] for item in messages[0]["content"]]
     assert kinds == ["image", "image", "image", "image", "text"]
 
@@ -33,17 +33,17 @@ def test_frames_replace_the_video_for_a_model_that_asks(doc):
 def test_other_models_get_the_video_file(doc):
     # what lmms-eval hands a model without its own block: every block, plus default's keys on top
     merged = {"default": {"prompt_style": "plain"}, "llava_hf": {"video_as_frames": 4}, "prompt_style": "plain"}
-    visuals = task_utils.doc_to_visual(doc, merged)
+    visuals = hooks.doc_to_visual(doc, merged)
     assert isinstance(visuals[0], Image.Image) and visuals[1] == doc["media_paths"][1]
-    kinds = [item["type"] for item in task_utils.doc_to_messages(doc, merged)[0]["content"]]
+    kinds = [item["type"] for item in hooks.doc_to_messages(doc, merged)[0]["content"]]
     assert kinds == ["image", "video", "text"]
-    assert task_utils.doc_to_visual(doc)[1] == doc["media_paths"][1]
+    assert hooks.doc_to_visual(doc)[1] == doc["media_paths"][1]
 
 
 @pytest.mark.parametrize("value", [-1, "4", 2.5, True])
 def test_a_bad_setting_names_the_key_and_the_fix(doc, value):
     with pytest.raises(ValueError, match=r"video_as_frames.*task YAML"):
-        task_utils.doc_to_visual(doc, {"video_as_frames": value})
+        hooks.doc_to_visual(doc, {"video_as_frames": value})
 
 
 def test_the_emobench_template_sets_frames_only_for_image_only_wrappers():

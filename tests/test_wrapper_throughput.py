@@ -22,7 +22,7 @@ from lmms_emotion.models.hf_base import (
     largest_fitting_batch,
     truncate_at_stop,
 )
-from lmms_emotion.task_utils import doc_options, doc_to_text, doc_to_visual
+from lmms_emotion.scoring.hooks import doc_options, doc_to_text, doc_to_visual
 
 TASK, SPLIT = "toy_throughput", "test"
 EMOVIT_PROMPTS = [

@@ -15,7 +15,7 @@ transformers' ``InstructBlipForConditionalGeneration.forward``:
   the one the wrapper's likelihood scoring uses; with Vicuna's SentencePiece tokenizer it
   gives the same ids as LAVIS tokenising the answer alone), then eos, truncated on the
   right to ``max_output_txt_len`` (256) tokens.
-* EmoVIT's text normalisation (:func:`lmms_emotion.prompts.emovit_normalise`: lower case,
+* EmoVIT's text normalisation (:func:`lmms_emotion.scoring.prompts.emovit_normalise`: lower case,
   ``. ! " ( ) * # : ; ~`` removed, 50 words) is applied to the instruction only; answers
   are untouched.
 """
@@ -101,7 +101,7 @@ class EmoVITCollator:
 
     def instruction(self, question: str) -> str:
         """The instruction text the model sees: media tokens removed, EmoVIT-normalised when asked."""
-        from lmms_emotion.prompts import emovit_normalise
+        from lmms_emotion.scoring.prompts import emovit_normalise
 
         text = strip_media_tokens(question)
         return emovit_normalise(text) if self.normalise_instruction else text

@@ -6,7 +6,7 @@ Two input formats, detected from the content:
   ``meta["instruction"]["turns"]`` holds generated question/answer turns
   (``lmms-emotion generate instructions|rationales``) trains on those turns; any other
   record is a classification example whose question is the evaluation prompt
-  (:func:`lmms_emotion.prompts.question_for`, label-set options in order) and whose answer
+  (:func:`lmms_emotion.scoring.prompts.question_for`, label-set options in order) and whose answer
   is the gold label (:func:`lmms_emotion.training_export.answer_text`). Media paths are
   relative to the media root.
 * **conversations** (``lmms-emotion export-training`` / ``generate`` ``llava.json``, or any
@@ -121,8 +121,8 @@ def _media_path(root: Path | None, rel: str, where: str, *, origin: tuple[Path, 
 
 def record_turns(record: Any) -> tuple[str, list[Turn]]:
     """``(kind, turns)`` of a record: its generated turns, else the evaluation question and gold answer."""
-    from lmms_emotion import prompts
-    from lmms_emotion.taxonomy import get_label_set
+    from lmms_emotion.scoring import prompts
+    from lmms_emotion.scoring.labels import get_label_set
     from lmms_emotion.training_export import answer_text
 
     instruction = record.meta.get("instruction")

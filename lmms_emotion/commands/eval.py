@@ -11,8 +11,8 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "eval", add_help=False,
         help="run lmms-eval with the plugin tasks added (all lmms-eval arguments pass through; "
-             "extra: --data-root, --prompt-style plain|emovit, --no-preflight, "
-             "--judge-model/--judge-base-url/--judge-api-key-env/--judge-cache for open-set answers)")
+             "extra: --data-root, --no-preflight; the prompt style and the open-set judge are set in the "
+             "task YAML, EmoPrompt in --model_args)")
     parser.set_defaults(handler=run)
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "export-upstream", help="write upstream-ready lmms-eval task folders (hub dataset paths, self-contained "
+        "export-upstream", help="write what to copy into lmms-eval: the scoring package as "
+                                "lmms_eval/tasks/_task_utils/emotion/, task folders (hub dataset paths, thin "
                                 "utils.py, README) and the filled PR description")
     parser.add_argument("--hf-org", required=True, help="hub user or organisation the datasets are published under")
-    parser.add_argument("--out", required=True, help="folder to write the task folders and PR_DESCRIPTION.md into")
+    parser.add_argument("--out", required=True, help="folder to write <out>/lmms_eval/tasks/... and PR_DESCRIPTION.md into")
     parser.add_argument("--folder", action="append", default=None, metavar="DIR",
                         help="task folder to export (repeatable; default: every installed plugin task folder)")
     parser.add_argument("--repo-name", default="lmms-emotion-{folder}",
@@ -23,7 +24,7 @@ def register(subparsers) -> None:
     parser.add_argument("--data-root", default=None, help="built records, for the counts in the READMEs")
     parser.add_argument("--validation-run", default=None, metavar="DIR",
                         help="lmms-eval output folder of your --limit 8 run, to fill the PR's results table")
-    parser.add_argument("--no-format", action="store_true", help="do not run `ruff format` on utils.py")
+    parser.add_argument("--no-format", action="store_true", help="do not run `ruff format` on the task folders' utils.py")
     parser.set_defaults(handler=run)
 
 
@@ -45,10 +46,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for folder in exported:
         print(f"{folder.path}: {len(folder.tasks)} tasks, {len(folder.groups)} groups, dataset_path "
-              f"{folder.dataset_path}; utils.py inlines {', '.join(folder.vendored.modules)}")
+              f"{folder.dataset_path}")
         for warning in folder.warnings:
             print(f"  note: {warning}")
-    print(f"wrote {Path(args.out) / 'PR_DESCRIPTION.md'}")
+    from lmms_emotion.upstream.export import UPSTREAM_PACKAGE, tasks_dir
+
+    print(f"{tasks_dir(args.out).joinpath(*UPSTREAM_PACKAGE.split('.')[2:])}: the scoring package, copied verbatim")
+    print(f"wrote {Path(args.out) / 'PR_DESCRIPTION.md'}; contribute with: cp -r {Path(args.out) / 'lmms_eval'} "
+          "<your lmms-eval checkout>/")
     if options.local_data:
         print("dataset_path points at the local copy: re-export without --local-data before submitting")
     return 0

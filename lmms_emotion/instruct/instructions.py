@@ -30,7 +30,7 @@ from lmms_emotion.instruct.replies import distinct_questions, load_json_object, 
 from lmms_emotion.instruct.jobs import Job, ReplyError
 from lmms_emotion.instruct.templates import PromptTemplate, load_template
 from lmms_emotion.records import Record
-from lmms_emotion.taxonomy import get_label_set
+from lmms_emotion.scoring.labels import get_label_set
 
 __all__ = ["API_KINDS", "KINDS", "NO_CAPTION", "build_jobs", "categorical_record", "instruction_id",
            "parse_conversation", "parse_reasoning", "prompt_fields"]

@@ -5,7 +5,7 @@ rationale template gives the model the task's question, its options, the caption
 visual attributes and the gold answer, and asks for 3-6 steps from cues to answer,
 ending in ``Final answer: <option>``.
 
-Each chain is read with the project's one parser (:func:`lmms_emotion.answers.parse_answer`
+Each chain is read with the project's one parser (:func:`lmms_emotion.scoring.answers.parse_answer`
 against the record's label set; yes/no tasks with their concept):
 
 - no ``Final answer:`` line, an unparsable one, a cut-off or empty reply: unusable,
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from lmms_emotion import UNPARSED
-from lmms_emotion.answers import normalize, parse_answer
+from lmms_emotion.scoring.answers import normalize, parse_answer
 from lmms_emotion.instruct.attributes import attribute_text, record_attributes
 from lmms_emotion.instruct.client import Completion
 from lmms_emotion.instruct.instructions import NO_CAPTION
@@ -33,7 +33,7 @@ from lmms_emotion.instruct.replies import check_finished
 from lmms_emotion.instruct.jobs import DropReply, Job, ReplyError
 from lmms_emotion.instruct.templates import PromptTemplate, TemplateError, load_template
 from lmms_emotion.records import Record
-from lmms_emotion.taxonomy import BINARY_CONCEPTS, get_label_set
+from lmms_emotion.scoring.labels import BINARY_CONCEPTS, get_label_set
 
 __all__ = ["build_rationale_jobs", "check_rationale", "drop_rate", "rationale_fields", "rationale_record"]
 

@@ -170,7 +170,7 @@ def _labels(samples: list[Sample]) -> list[str]:
 def _per_class(runs: list[Run], task: str, rows: list[TaskRow], chosen: dict[str, list[Sample]]) -> PerClass | None:
     """Per-class recall of the ranked runs: from their samples (on the shared records) when logged,
     else from the ``per_class_acc`` lmms-eval wrote into the results (older results files)."""
-    from lmms_emotion.metrics import per_class_accuracy
+    from lmms_emotion.scoring.metrics import per_class_accuracy
 
     values: dict[str, dict[str, float | None]] = {}
     classes: list[str] = []
@@ -235,7 +235,7 @@ def _confusions(runs: list[Run], task: str, out: Path) -> list[Confusion]:
 def _recomputed(run: Run, task: str, samples: list[Sample], reported: dict[str, Any]) -> dict[str, Any]:
     """The run's metrics on a subset of its samples: accuracy and mean-aggregated metrics as means,
     macro-F1 from the parsed items; None for a metric the samples cannot reproduce."""
-    from lmms_emotion.metrics import macro_f1
+    from lmms_emotion.scoring.metrics import macro_f1
 
     means = run.mean_metrics(task)
     out: dict[str, Any] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from lmms_emotion.metrics import OTHER_COLUMN, confusion_matrix
+from lmms_emotion.scoring.metrics import OTHER_COLUMN, confusion_matrix
 
 DPI = 100
 CELL_INCHES = 0.42
@@ -58,7 +58,7 @@ def confusion_labels(golds: list[str], label_set: str | None) -> list[str]:
     """The classes to show: the label set's labels in order, plus any gold label outside it."""
     labels: list[str] = []
     if label_set:
-        from lmms_emotion.taxonomy import get_label_set
+        from lmms_emotion.scoring.labels import get_label_set
 
         try:
             labels = list(get_label_set(label_set).labels)

@@ -1,13 +1,20 @@
 """Everything an emotion task needs to score a model's answer, as one self-contained package.
 
-Being assembled (issue 14): it will hold the label sets, the answer parser, the open-set
-lexicon, the prompts, the metrics and the lmms-eval task hooks, so that
-``lmms-emotion export-upstream`` can copy it verbatim into lmms-eval's
-``lmms_eval/tasks/_task_utils/``. Today it holds :mod:`.judge`, the optional open-set LLM
-judge through ``lmms_eval.llm_judge``.
+* :mod:`.labels`: every label set (Mikels-8, Ekman-6, WEBEmo 25/7/2, MELD, intents, yes/no)
+  and the yes/no concepts;
+* :mod:`.lexicon`: the open-set emotion lexicon (wheel groups placed on each label set);
+* :mod:`.answers`: the one parser, model text -> label | yes/no | :data:`UNPARSED`;
+* :mod:`.prompts`: the question asked for a doc, per prompt style;
+* :mod:`.metrics`: accuracy, per-class recall, macro-F1, confusion matrix;
+* :mod:`.hooks`: the lmms-eval task hooks (``doc_to_*``, ``process_results``, aggregations);
+* :mod:`.judge`: the optional LLM judge for open-set answers, through ``lmms_eval.llm_judge``.
 
 Rules that keep it copyable: relative imports only, word tables as data files beside the
-code, nothing imported from the rest of ``lmms_emotion``, standard library at import time.
+code (``data/*.json``), nothing imported from the rest of ``lmms_emotion``, standard
+library at import time (PIL, datasets and lmms-eval only inside the functions that need
+them). ``lmms-emotion export-upstream`` copies this folder verbatim to
+``lmms_eval/tasks/_task_utils/emotion/``; ``tests/test_upstream_scoring_package.py``
+imports a copy of it with ``lmms_emotion`` blocked.
 """
 
 UNPARSED = "unparsed"

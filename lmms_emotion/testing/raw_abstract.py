@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmms_emotion.taxonomy import MIKELS8
+from lmms_emotion.scoring.labels import MIKELS8
 from lmms_emotion.testing.media_files import write_image
 
 COLUMNS = ("Amusement", "Anger", "Awe", "Content", "Disgust", "Excitement", "Fear", "Sad")

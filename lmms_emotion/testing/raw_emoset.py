@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Mapping
 
-from lmms_emotion.taxonomy import MIKELS8
+from lmms_emotion.scoring.labels import MIKELS8
 from lmms_emotion.testing.media_files import write_image
 
 DEFAULT_COUNTS = {"train": 3, "val": 1, "test": 2}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from lmms_emotion.taxonomy import EKMAN6
+from lmms_emotion.scoring.labels import EKMAN6
 from lmms_emotion.testing.media_files import write_image
 
 HEADER = ("[image_filename]", "[valence]", "[arousal]", "[prob. anger]", "[prob. disgust]", "[prob. fear]",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from lmms_emotion.taxonomy import MELD7
+from lmms_emotion.scoring.labels import MELD7
 from lmms_emotion.testing.media_files import write_video
 
 HEADER = ("Sr No.", "Utterance", "Speaker", "Emotion", "Sentiment", "Dialogue_ID", "Utterance_ID", "Season",

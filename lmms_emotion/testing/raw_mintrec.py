@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmms_emotion.taxonomy import _MINTREC_INTENTS
+from lmms_emotion.scoring.labels import _MINTREC_INTENTS
 from lmms_emotion.testing.media_files import write_video
 
 TSV = {"train": "train.tsv", "val": "dev.tsv", "test": "test.tsv"}

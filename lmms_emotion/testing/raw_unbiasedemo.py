@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmms_emotion.taxonomy import UNBIASEDEMO6
+from lmms_emotion.scoring.labels import UNBIASEDEMO6
 from lmms_emotion.testing.media_files import write_image
 
 OBJECTS = ("baby", "dog", "couple")

@@ -20,7 +20,7 @@ GELU projector; a Llama decoder with grouped-query attention) at toy widths.
 Sizes (see :data:`TINY_SIZES`): vision and Q-Former width 32, language model width 64,
 2 layers each, 32x32 images in 8x8 patches (16 patches + CLS), vocabulary of about
 1,000 byte-level BPE tokens trained here on a built-in corpus holding every emotion word
-of :mod:`lmms_emotion.taxonomy`.
+of :mod:`lmms_emotion.scoring.labels`.
 
 Token bookkeeping, which the processors and models must agree on:
 
@@ -140,11 +140,11 @@ image video frame frames picture photo meme tweet caption text utterance dialogu
 def tiny_corpus() -> list[str]:
     """The training corpus: prompt-like English plus every emotion surface form.
 
-    Every form of every label set in :data:`lmms_emotion.taxonomy.LABEL_SETS` appears in
+    Every form of every label set in :data:`lmms_emotion.scoring.labels.LABEL_SETS` appears in
     several contexts (sentence start, after a space, capitalised, with punctuation), so
     common answers tokenise into few pieces.
     """
-    from lmms_emotion.taxonomy import LABEL_SETS
+    from lmms_emotion.scoring.labels import LABEL_SETS
 
     forms: list[str] = []
     seen: set[str] = set()

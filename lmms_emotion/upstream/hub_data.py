@@ -30,7 +30,8 @@ from typing import Any, Iterable
 
 from lmms_emotion.upstream.task_folder import TaskFolder, YamlFile, index_rows
 
-DOC_FIELDS = ("id", "task", "source", "split", "modality", "text", "label_set", "answer", "media_types", "meta")
+DOC_FIELDS = ("id", "task", "source", "split", "modality", "text", "label_set", "options", "answer", "media_types",
+              "meta")
 SUMMARY_FILE = "lmms_emotion_hub.json"
 STATE_DIR = ".build"
 DEFAULT_SHARD_BYTES = 256 * 1024 * 1024
@@ -47,6 +48,7 @@ def hub_features():
 
     features = {name: datasets.Value("string") for name in DOC_FIELDS}
     features["media_types"] = datasets.List(datasets.Value("string"))
+    features["options"] = datasets.List(datasets.Value("string"))
     features["image"] = datasets.Image()
     features["video"] = datasets.Value("string")
     return datasets.Features(features)

@@ -7,6 +7,7 @@ numbers in :mod:`lmms_emotion.report.reference`, and optionally the user's own
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lmms_emotion.upstream.task_folder import FunctionRef
@@ -146,16 +147,32 @@ def folder_readme(folder: "ExportedFolder", *, local: bool = False) -> str:
         ("## Groups\n\n" + "\n".join(group_lines)) if group_lines else "",
         "## Data\n\n" + data_line + " Rows keep a fixed pseudo-random order (a hash of the record id), so "
         "`--limit N` takes docs across all classes.",
-        "## Prompt and scoring\n\nEvery task asks one closed question of its own wording and lists the options. "
-        "The reply is parsed into a label (answer markers, synonyms, negation, hedges, echoed option lists) or "
-        "`unparsed`, which counts as wrong and is reported in `unparsed_rate`. The parser and prompts are "
-        "inlined in `utils.py` from lmms-emotion (see its header for the source modules).",
+        "## Prompt and scoring\n\nEvery task asks one question of its own wording (closed-set tasks list the "
+        "options). The reply is parsed into a label (answer markers, synonyms, negation, hedges, echoed option "
+        "lists) or `unparsed`, which counts as wrong and is reported in `unparsed_rate`. Prompts, parser, label "
+        "tables and metrics live in `lmms_eval/tasks/_task_utils/emotion/` (shared by every emotion task; "
+        "maintained in lmms-emotion as `lmms_emotion/scoring/`); this folder's `utils.py` only binds them. "
+        "The prompt style (`plain`, or `emovit`: EmoVIT's lower-cased instruction text) is chosen per model in "
+        "`lmms_eval_specific_kwargs`" + (". Open-set answers the lexicon cannot place go to an optional LLM "
+        "judge through `lmms_eval.llm_judge` when `_default_template_yaml` sets `metadata.judge` "
+        "(`{provider: openai, model: gpt-4o-mini}`)" if _has_open_set(folder) else "") + ".",
         "## Metrics\n\n" + "\n".join(metric_lines),
         ("## Reference numbers\n\n" + reference) if reference else "",
         "## Usage\n\n```bash\n" + validation_command(validation_targets(folder)) + "\n```",
         f"## Citation\n\n{bench.citation}" if bench else "",
     ]
     return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def _has_open_set(folder: "ExportedFolder") -> bool:
+    return any(x is not None and "emotion_open" in x.kinds for x in folder.facts.values()) or any(
+        "emotion_open" in t.name for t in folder.tasks)
+
+
+def package_lines(package: Path) -> dict[str, int]:
+    """Lines per file of the copied scoring package (code and data), by path relative to it."""
+    return {str(p.relative_to(package)): len(p.read_text(encoding="utf-8").splitlines())
+            for p in sorted(package.rglob("*")) if p.is_file()}
 
 
 def _format_value(value: Any) -> str:
@@ -191,7 +208,7 @@ def _imported_modules(folders: list["ExportedFolder"]) -> list[str]:
     return sorted(found)
 
 
-def pr_description(folders: list["ExportedFolder"], validation: list["Run"] | None = None) -> str:
+def pr_description(folders: list["ExportedFolder"], package: Path, validation: list["Run"] | None = None) -> str:
     """The filled pull-request description (upstream template: summary, scope, validation, metrics, risk, type)."""
     from lmms_emotion.report.reference import benchmark_notes
 
@@ -199,7 +216,14 @@ def pr_description(folders: list["ExportedFolder"], validation: list["Run"] | No
     groups = [g.name for f in folders for g in f.groups]
     kinds = sorted({k for f in folders for x in f.facts.values() if x for k in x.kinds})
     title_names = ", ".join(f"`{f.name}`" for f in folders)
-    summary = [f"- `lmms_eval/tasks/{f.name}/`: {len(f.tasks)} tasks"
+    lines = package_lines(package)
+    code = sum(n for name, n in lines.items() if name.endswith(".py"))
+    shared = (f"- `lmms_eval/tasks/_task_utils/emotion/`: the shared scoring code ({code} lines of Python in "
+              f"{sum(name.endswith('.py') for name in lines)} modules, label and word tables as JSON beside it): "
+              "prompts, the answer parser, label sets, the open-set lexicon, metrics, task hooks and an optional "
+              "open-set judge through `lmms_eval.llm_judge`; relative imports, nothing outside lmms-eval's "
+              "dependencies")
+    summary = [shared] + [f"- `lmms_eval/tasks/{f.name}/`: {len(f.tasks)} tasks"
                + (f", groups {', '.join(f'`{g.name}`' for g in f.groups)}" if f.groups else "")
                + f"; data on the hub at `{f.repo_id}`" for f in folders]
     notes = benchmark_notes(tasks + groups)
@@ -214,8 +238,8 @@ def pr_description(folders: list["ExportedFolder"], validation: list["Run"] | No
         + (f" ({', '.join(_KIND_NAMES.get(k, k) for k in kinds)})" if kinds else "")
         + " as new task folders:\n\n" + "\n".join(summary)
         + ("\n\n" + "\n".join(f"- {n}" for n in notes) if notes else ""),
-        "## Scope\n\n- In scope: the task folders above (YAML, a self-contained `utils.py`, a README each) and "
-        "their public hub datasets.\n- Out of scope: model wrappers, training code, changes to lmms-eval's core.",
+        "## Scope\n\n- In scope: the shared package and the task folders above (YAML, a thin `utils.py`, a "
+        "README each) and their public hub datasets.\n- Out of scope: model wrappers, training code, changes to lmms-eval's core.",
         "## Validation\n\n```bash\n" + validation_command([t for f in folders for t in validation_targets(f)])
         + "\npre-commit run --all-files\n```\n\n"
         f"Sample size: {VALIDATION_LIMIT} docs per task (`--limit {VALIDATION_LIMIT}` takes the first "
@@ -224,7 +248,7 @@ def pr_description(folders: list["ExportedFolder"], validation: list["Run"] | No
         "## Metrics\n\n" + "\n\n".join(
             f"`{f.name}`:\n\n" + "\n".join(f"- `{name}` ({better} is better): {_meaning(name, agg)}"
                                            for name, agg, better in _metric_rows(f)) for f in folders),
-        "## Risk\n\n- Low: new folders only; no shared code changes. `utils.py` imports "
+        "## Risk\n\n- Low: new folders only; no existing code changes. The task folders' `utils.py` import "
         + ", ".join(f"`{m}`" for m in _imported_modules(folders))
         + ".\n- Scores depend on prompt wording and answer parsing; both are documented in each "
         "README, and unparsed replies are counted rather than guessed.\n- The images come from public research "

@@ -1,6 +1,12 @@
-"""Task hooks for the emobench_* tasks; the logic lives once in lmms_emotion.task_utils."""
+"""Hooks of the emobench_* tasks, all bound from the shared emotion scoring package.
 
-from lmms_emotion.task_utils import (  # noqa: F401
+The open-set judge is configured in ``_default_template_yaml`` (``metadata.judge``); without it
+the lexicon alone scores open-set answers.
+"""
+
+from pathlib import Path
+
+from lmms_emotion.scoring.hooks import (  # noqa: F401
     UTF8SafeReplies,
     aggregate_macro_f1_tagged,
     aggregate_per_class_acc,
@@ -12,6 +18,9 @@ from lmms_emotion.task_utils import (  # noqa: F401
     doc_to_target,
     doc_to_text,
     doc_to_visual,
-    load_docs,
-    process_results_emobench,
+    emobench_results_hook,
 )
+from lmms_emotion.scoring.judge import judge_for, settings_from_yaml
+from lmms_emotion.task_utils import load_docs  # noqa: F401  (plugin only: the data root; the export drops it)
+
+process_results_emobench = emobench_results_hook(judge_for(settings_from_yaml(Path(__file__).with_name("_default_template_yaml"))))

@@ -1,6 +1,6 @@
-"""Task hooks for the emovit_* tasks; the logic lives once in lmms_emotion.task_utils."""
+"""Hooks of the emovit_* tasks, all bound from the shared emotion scoring package."""
 
-from lmms_emotion.task_utils import (  # noqa: F401
+from lmms_emotion.scoring.hooks import (  # noqa: F401
     UTF8SafeReplies,
     aggregate_group_mean,
     aggregate_macro_f1,
@@ -9,6 +9,6 @@ from lmms_emotion.task_utils import (  # noqa: F401
     doc_to_target,
     doc_to_text,
     doc_to_visual,
-    load_docs,
     process_results,
 )
+from lmms_emotion.task_utils import load_docs  # noqa: F401  (plugin only: the data root; the export drops it)

@@ -18,20 +18,18 @@ Two styles, selectable per run:
   replaced by spaces; cut to 50 words), so EmoVIT-style checkpoints see text shaped the
   way they were trained on.
 
-The style comes from, in order: ``$LMMS_EMOTION_PROMPT_STYLE`` (set by
-``lmms-emotion eval --prompt-style``), the task's ``lmms_eval_specific_kwargs``
-(``prompt_style``), then ``plain``.
+The style comes from the task YAML's ``lmms_eval_specific_kwargs`` (``prompt_style``, per
+``--model`` name or under ``default``), else ``plain``: the same under plain ``lmms-eval``
+and ``lmms-emotion eval``.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Mapping, Sequence
 
 PROMPT_VERSION = "2"
 PROMPT_STYLES = ("plain", "emovit")
-PROMPT_STYLE_ENV = "LMMS_EMOTION_PROMPT_STYLE"
 
 _MEDIA_NOUN = {"image": "image", "video": "video clip"}
 
@@ -79,11 +77,11 @@ def emovit_normalise(text: str) -> str:
 
 
 def resolve_style(kwargs: Mapping | None = None) -> str:
-    """The prompt style for this run (environment over task kwargs over ``plain``)."""
-    style = os.environ.get(PROMPT_STYLE_ENV) or (kwargs or {}).get("prompt_style") or "plain"
+    """The prompt style of the task's ``lmms_eval_specific_kwargs`` (``prompt_style``), else ``plain``."""
+    style = (kwargs or {}).get("prompt_style") or "plain"
     if style not in PROMPT_STYLES:
-        raise ValueError(f"unknown prompt style {style!r}; use one of {', '.join(PROMPT_STYLES)} "
-                         f"(set via --prompt-style or ${PROMPT_STYLE_ENV})")
+        raise ValueError(f"unknown prompt style {style!r} in the task YAML's lmms_eval_specific_kwargs; "
+                         f"use one of {', '.join(PROMPT_STYLES)}")
     return style
 
 
@@ -126,7 +124,7 @@ def question_for(task: str, *, options: Sequence[str] = (), modality: str = "ima
     """The question for a record of task kind ``task`` (before styling and pre/post prompts).
 
     ``options`` (the label set's labels in order) are used by the closed-set kinds
-    (:data:`CLOSED_SET_TASKS`) only. Evaluation (``task_utils.doc_to_text``) and the
+    (:data:`CLOSED_SET_TASKS`) only. Evaluation (``hooks.doc_to_text``) and the
     training export both render their prompts through this one function.
     """
     if task == "emotion_closed":

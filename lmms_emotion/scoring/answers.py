@@ -3,7 +3,7 @@
 Pure Python and :mod:`re`; importing it costs nothing. Every entry point normalises the
 text first (:func:`normalize`), then looks only at the *final segment*
 (:func:`split_final_answer`), then matches the label set's surface forms from
-:mod:`lmms_emotion.taxonomy` on word boundaries.
+:mod:`.labels` on word boundaries.
 
 The decision rule for closed-set labels (:func:`parse_label`), applied in this order:
 
@@ -40,12 +40,12 @@ The decision rule for closed-set labels (:func:`parse_label`), applied in this o
    article ``a`` never does. Two different options, or an option and the label that
    steps 2-4 pick from the words disagreeing, give UNPARSED.
 6. **Misspellings.** Before matching, a word of five or more letters that is no known
-   word (:data:`lmms_emotion.near_words.NEAR_MISS_WORDS`, the dataset tables' raw
+   word (:data:`NEAR_MISS_WORDS`, ``data/near_words.txt``, the dataset tables' raw
    spellings) and is within :func:`spelling_tolerance` edits of exactly one label's forms
    is read as that form (``suprised``, ``fearfull``; never ``fare`` or ``dear``).
 7. **No mention** gives UNPARSED; the parser never guesses.
 
-A coarse label set (WEBEmo 7 and 2, :data:`lmms_emotion.taxonomy.LABEL_HIERARCHY`) takes
+A coarse label set (WEBEmo 7 and 2, :data:`.labels.LABEL_HIERARCHY`) takes
 every word of its finer set, mapped to the parent (``romantic`` is love, then positive).
 
 Overlapping forms prefer the longest match (``awe-inspiring`` over ``awe``, ``grossed
@@ -56,7 +56,7 @@ shared with the open-set lexicon): ``content`` as a noun (``the content of the i
 Yes/no answers (:func:`parse_yes_no`): an explicit answer token (a leading ``Yes``/``No``,
 ``True``/``False``, ``Not at all``, or one opening a later sentence, also after a short
 lead-in from :data:`LEAD_INS`: ``Honestly, yes: ...``) decides; with a ``concept`` (see
-:data:`lmms_emotion.taxonomy.BINARY_CONCEPTS`, which include paraphrases of the prompts'
+:data:`.labels.BINARY_CONCEPTS`, which include paraphrases of the prompts'
 definitions: ``meant to make people laugh``, ``says the opposite``, ``attacks a group``),
 statements such as ``the meme is not hateful`` vote too, with negation flipping their
 polarity. Mentions inside questions, ``whether``/``if`` clauses or a sentence part with a
@@ -75,9 +75,12 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from lmms_emotion import UNPARSED
-from lmms_emotion.near_words import NEAR_MISS_WORDS
-from lmms_emotion.taxonomy import DATASET_TABLES, LabelSet, get_binary_concept, get_label_set
+from . import UNPARSED
+from .labels import DATASET_TABLES, LabelSet, get_binary_concept, get_label_set
+from .labels import near_miss_words
+
+NEAR_MISS_WORDS: frozenset[str] = near_miss_words()
+"""Real English words close to a form: never read as a misspelling (``data/near_words.txt``)."""
 
 __all__ = [
     "COMMITMENT_CUES",
