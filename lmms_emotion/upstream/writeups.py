@@ -219,7 +219,7 @@ def pr_description(folders: list["ExportedFolder"], package: Path, validation: l
     lines = package_lines(package)
     code = sum(n for name, n in lines.items() if name.endswith(".py"))
     shared = (f"- `lmms_eval/tasks/_task_utils/emotion/`: the shared scoring code ({code} lines of Python in "
-              f"{sum(name.endswith('.py') for name in lines)} modules, label and word tables as JSON beside it): "
+              f"{sum(name.endswith('.py') for name in lines)} modules, label and word tables as data files beside it): "
               "prompts, the answer parser, label sets, the open-set lexicon, metrics, task hooks and an optional "
               "open-set judge through `lmms_eval.llm_judge`; relative imports, nothing outside lmms-eval's "
               "dependencies")
