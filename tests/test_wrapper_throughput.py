@@ -36,9 +36,11 @@ EMOVIT_PROMPTS = [
 
 
 def _doc(index: int, kind: str, path: str, prompt: str = "", label_set: str = "mikels8") -> dict:
+    from lmms_emotion.scoring.hooks import candidate_options
+
     return {"id": f"toy/{index}", "task": "emotion_closed", "source": "toy", "split": SPLIT, "modality": kind,
-            "text": "", "label_set": label_set, "answer": "awe", "media_types": [kind], "media_paths": [path],
-            "meta": "{}", "prompt": prompt}
+            "text": "", "label_set": label_set, "options": candidate_options("emotion_closed", label_set),
+            "answer": "awe", "media_types": [kind], "media_paths": [path], "meta": "{}", "prompt": prompt}
 
 
 @pytest.fixture(scope="module")

@@ -60,6 +60,8 @@ def _open_image(doc: Mapping[str, Any], path: str):
     try:
         with Image.open(path) as image:
             return image.convert("RGB")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"doc {doc.get('id')}: image {path} does not exist") from None
     except (OSError, ValueError) as err:
         raise ValueError(f"doc {doc.get('id')}: cannot read image {path}: {err}") from None
 
