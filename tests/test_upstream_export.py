@@ -227,7 +227,7 @@ def test_exported_utils_is_thin_and_imports_the_copied_package(hub_export):
         assert {m for m in modules if m.split(".")[0] != "pathlib"} <= {
             "lmms_eval.tasks._task_utils.emotion.hooks", "lmms_eval.tasks._task_utils.emotion.judge"}, modules
         assert "def " not in text and "load_docs" not in text  # binds hooks only; the data-root loader is left out
-    assert "doc_to_visual = visual_hook('lmms-emotion-zzclips')" in (out / "zzclips" / "utils.py").read_text()
+    assert 'doc_to_visual = visual_hook("lmms-emotion-zzclips")' in (out / "zzclips" / "utils.py").read_text()
     # the package is the plugin's own, byte for byte
     package = out / "_task_utils" / "emotion"
     source = scoring_package_dir()

@@ -148,6 +148,7 @@ def thin_utils(folder: TaskFolder, *, video_cache_dir: str = "") -> tuple[str, s
     the folder's hub cache (``$HF_HOME/<video_cache_dir>``) through ``hooks.visual_hook``.
     """
     import ast
+    import json
     import re
 
     path = folder.utils_path
@@ -184,7 +185,7 @@ def thin_utils(folder: TaskFolder, *, video_cache_dir: str = "") -> tuple[str, s
         lines[first - 1:last] = replacement
     if bound_visual:
         lines += ["", "# hub videos: lmms-eval downloads the dataset repository into $HF_HOME/<cache_dir>",
-                  f"doc_to_visual = visual_hook({video_cache_dir!r})"]
+                  f"doc_to_visual = visual_hook({json.dumps(video_cache_dir)})"]  # double quotes, as ruff writes them
     out = "\n".join(lines).rstrip() + "\n"
     if out.count("\n") > MAX_UTILS_LINES:
         raise ExportError(f"{path}: the exported utils.py would have {out.count(chr(10))} lines (at most "
