@@ -18,6 +18,9 @@ DATA_ROOT ?= $(CURDIR)/build/data
 OUT ?= $(CURDIR)/runs
 LIMIT ?=
 EVAL_FLAGS ?=
+# make test: one pytest worker per core (pytest-xdist), whole test files per worker, since
+# most end-to-end tests share session fixtures (tiny models, built data) within a file
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 
 $(STAMP): setup.py .ci/constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -75,7 +78,7 @@ endif
 endif
 
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q $(PYTEST_WORKERS) tests
 
 clean:
 	rm -rf $(VENV) build runs

@@ -29,8 +29,10 @@ extras = {
     "train": ["peft>=0.13", "tensorboard>=2.14"],
     "generate": ["tiktoken>=0.7"],  # exact token counts for --dry-run estimates (else chars/4)
     "report": ["matplotlib>=3.7"],
-    "test": ["pytest>=8", "pytest-timeout>=2.3", "matplotlib>=3.7", "peft>=0.13", "tensorboard>=2.14",
-             "pyspellchecker>=0.8"],  # the English word list behind lmms_emotion/scoring/data/near_words.txt (tests only)
+    # pyspellchecker: the English word list behind lmms_emotion/scoring/data/near_words.txt (tests only);
+    # pytest-xdist: the suite runs on both cores, one test file per worker (make test, .ci/run)
+    "test": ["pytest>=8", "pytest-timeout>=2.3", "pytest-xdist>=3.5", "matplotlib>=3.7", "peft>=0.13",
+             "tensorboard>=2.14", "pyspellchecker>=0.8"],
 }
 extras["all"] = sorted({req for reqs in extras.values() for req in reqs})
 
