@@ -110,8 +110,8 @@ def _load_before(commit: str) -> tuple[Callable, Callable, Callable]:
     for name in ("taxonomy", "answers", "lexicon"):  # the word tables too: both arms read their own forms
         source = subprocess.run(["git", "show", f"{commit}:lmms_emotion/{name}.py"], cwd=REPO, check=True,
                                 capture_output=True, text=True).stdout
-        source = source.replace("lmms_emotion.scoring.answers", "_parser_before_answers")
-        source = source.replace("lmms_emotion.scoring.labels", "_parser_before_taxonomy")
+        source = source.replace("lmms_emotion.answers", "_parser_before_answers")
+        source = source.replace("lmms_emotion.taxonomy", "_parser_before_taxonomy")
         module = types.ModuleType(f"_parser_before_{name}")
         sys.modules[module.__name__] = module
         exec(compile(source, f"{commit[:8]}:lmms_emotion/{name}.py", "exec"), module.__dict__)
