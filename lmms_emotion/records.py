@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator
 
+from lmms_emotion.jsonl import atomic_write_text
 from lmms_emotion.scoring.labels import get_label_set
 
 TASK_KINDS = ("emotion_closed", "emotion_open", "intent", "hate", "humor", "sarcasm")
@@ -191,37 +191,8 @@ def read_records(path: str | os.PathLike) -> list[Record]:
     return list(iter_records(path))
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename, so readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_current_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_records(path: str | os.PathLike, records: Iterable[Record]) -> int:
     """Atomically write records as JSONL; returns the number written."""
     lines = [record.to_json() for record in records]
     atomic_write_text(path, "".join(line + "\n" for line in lines))
     return len(lines)
-
-
-def write_json(path: str | os.PathLike, obj: Any) -> None:
-    """Atomically write a JSON document (sorted keys, stable bytes for identical content)."""
-    atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

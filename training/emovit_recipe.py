@@ -106,7 +106,7 @@ def write_final(trainer: Any, output_dir: Path, config: EmoVITRecipeArguments) -
     from transformers import InstructBlipForConditionalGeneration, InstructBlipProcessor
 
     from lmms_emotion.models.convert_emovit import apply_delta, display_name
-    from lmms_emotion.records import write_json
+    from lmms_emotion.jsonl import write_json
 
     delta = trained_delta(trainer)
     if not is_main_process():

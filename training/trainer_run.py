@@ -428,7 +428,7 @@ def library_versions() -> dict[str, str]:
 
 
 def _write_text(path: Path, text: str) -> None:
-    from lmms_emotion.records import atomic_write_text
+    from lmms_emotion.jsonl import atomic_write_text
 
     atomic_write_text(path, text)
 

@@ -110,7 +110,7 @@ def _csv_text(columns: tuple[str, ...], rows: list[dict]) -> str:
 
 def write_report(runs: list[Run], out: str | Path, options: ReportOptions | None = None) -> ReportFiles:
     """Compute and write the whole report into ``out``."""
-    from lmms_emotion.records import atomic_write_text, write_json
+    from lmms_emotion.jsonl import atomic_write_text, write_json
     from lmms_emotion.report.document import report_blocks
     from lmms_emotion.report.html_page import render_html
     from lmms_emotion.report.markdown import render_markdown

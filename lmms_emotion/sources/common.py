@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Callable, Hashable, Iterable, Sequence, TypeVar
 
 from lmms_emotion import __version__
+from lmms_emotion.jsonl import write_json
 from lmms_emotion.paths import dataset_dir, manifest_path, media_root, records_path
-from lmms_emotion.records import Media, Record, write_json, write_records
+from lmms_emotion.records import Media, Record, write_records
 
 T = TypeVar("T")
 

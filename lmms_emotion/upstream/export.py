@@ -257,7 +257,7 @@ def _insert_after(data: dict, key: str, value: Any, anchors: Iterable[str]) -> d
 
 
 def _write_yaml(path: Path, data: dict, source: Path) -> None:
-    from lmms_emotion.records import atomic_write_text
+    from lmms_emotion.jsonl import atomic_write_text
 
     header = f"# Exported by lmms-emotion export-upstream from task_configs/{source.parent.name}/{source.name}.\n"
     atomic_write_text(path, header + dump_yaml(data))
@@ -304,7 +304,7 @@ def check_exported_folder(path: Path, *, dataset_path: str) -> list[str]:
 
 def export_folder(source: TaskFolder, options: ExportOptions) -> ExportedFolder:
     """Write one upstream task folder under ``<out>/lmms_eval/tasks/``."""
-    from lmms_emotion.records import atomic_write_text
+    from lmms_emotion.jsonl import atomic_write_text
     from lmms_emotion.upstream.writeups import folder_readme
 
     name = repo_name(source.name, options.repo_template)
@@ -343,7 +343,7 @@ def export_folder(source: TaskFolder, options: ExportOptions) -> ExportedFolder:
 
 def export_upstream(options: ExportOptions) -> list[ExportedFolder]:
     """Copy the scoring package, export every requested task folder, write ``PR_DESCRIPTION.md``."""
-    from lmms_emotion.records import atomic_write_text
+    from lmms_emotion.jsonl import atomic_write_text
     from lmms_emotion.upstream.writeups import pr_description
 
     if "/" in options.hf_org or not options.hf_org.strip():

@@ -221,7 +221,7 @@ def write_hub_folder(folder: TaskFolder, out: str | os.PathLike, *, root: str | 
     records are not built stops the write with the build command, or with
     ``skip_missing`` is left out and listed in ``HubFolder.missing``.
     """
-    from lmms_emotion.records import atomic_write_text, write_json
+    from lmms_emotion.jsonl import atomic_write_text, write_json
     from lmms_emotion.task_utils import DataNotBuiltError
 
     name = repo_name(folder.name, template)
