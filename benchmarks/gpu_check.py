@@ -61,41 +61,11 @@ class Shapes:
 
 def build_instructblip(device: str, dtype: Any, shapes: Shapes) -> tuple[Any, Any]:
     """InstructBLIP-Vicuna-7B's configuration (widths / ``divisor``), random weights on ``device``."""
-    import torch
-    from transformers import (
-        BlipImageProcessor,
-        InstructBlipConfig,
-        InstructBlipForConditionalGeneration,
-        InstructBlipProcessor,
-        InstructBlipQFormerConfig,
-        InstructBlipVisionConfig,
-        LlamaConfig,
-    )
-    from transformers.image_utils import OPENAI_CLIP_MEAN, OPENAI_CLIP_STD
+    from lmms_emotion.testing.full_size import instructblip_vicuna_7b
 
-    from lmms_emotion.testing.tiny_models import train_tiny_qformer_tokenizer, train_tiny_tokenizer
-
-    tokenizer = train_tiny_tokenizer(None, chat_template=None, named_media_tokens=False)
-    qformer_tokenizer = train_tiny_qformer_tokenizer(None)
-    vision = InstructBlipVisionConfig(image_size=224, patch_size=14, hidden_size=shapes.w(1408),
-                                      intermediate_size=shapes.w(6144), num_hidden_layers=shapes.vision_layers,
-                                      num_attention_heads=16)
-    qformer = InstructBlipQFormerConfig(vocab_size=30523, hidden_size=shapes.w(768), num_hidden_layers=shapes.qformer_layers,
-                                        num_attention_heads=12, intermediate_size=shapes.w(3072),
-                                        cross_attention_frequency=2, encoder_hidden_size=shapes.w(1408))
-    text = LlamaConfig(vocab_size=32001, hidden_size=shapes.w(4096), intermediate_size=shapes.w(11008),
-                       num_hidden_layers=shapes.text_layers, num_attention_heads=32, num_key_value_heads=32,
-                       max_position_embeddings=2048, rms_norm_eps=1e-6, bos_token_id=tokenizer.bos_token_id,
-                       eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
-    config = InstructBlipConfig(vision_config=vision.to_dict(), qformer_config=qformer.to_dict(),
-                                text_config=text.to_dict(), num_query_tokens=32,
-                                image_token_index=tokenizer.convert_tokens_to_ids("<image>"))
-    with torch.device(device):
-        model = InstructBlipForConditionalGeneration._from_config(config, dtype=dtype)
-    processor = InstructBlipProcessor(
-        image_processor=BlipImageProcessor(size={"height": 224, "width": 224}, image_mean=list(OPENAI_CLIP_MEAN),
-                                           image_std=list(OPENAI_CLIP_STD), do_convert_rgb=True),
-        tokenizer=tokenizer, qformer_tokenizer=qformer_tokenizer, num_query_tokens=32)
+    model, processor = instructblip_vicuna_7b(device, vision_layers=shapes.vision_layers,
+                                              qformer_layers=shapes.qformer_layers, text_layers=shapes.text_layers,
+                                              dtype=dtype, width_divisor=shapes.divisor)
     return model.eval(), processor
 
 
