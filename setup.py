@@ -51,7 +51,7 @@ setup(
         "lmms_emotion.task_configs": "task_configs",
     },
     package_data={
-        "lmms_emotion": ["resources/**/*", "resources/*", "scoring/data/*"],
+        "lmms_emotion": ["resources/**/*", "resources/*", "scoring/data/*", "sources/*.json"],
         "lmms_emotion.task_configs": ["**/*.yaml", "**/_default_template_yaml", "**/*.md", "**/*.py", "**/*.jsonl"],
         "lmms_emotion.training": ["configs/*.yaml", "configs/*.json"],
     },

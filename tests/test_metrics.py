@@ -5,15 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lmms_emotion import UNPARSED
-from lmms_emotion.scoring.metrics import (
-    accuracy,
-    bootstrap_ci,
-    confusion_matrix,
-    macro_f1,
-    paired_difference_test,
-    per_class_accuracy,
-    unparsed_rate,
-)
+from lmms_emotion.report.significance import bootstrap_ci, paired_difference_test
+from lmms_emotion.scoring.metrics import accuracy, confusion_matrix, macro_f1, per_class_accuracy, unparsed_rate
 
 LABELS = ["anger", "fear", "joy"]
 # A 3-class example used throughout.

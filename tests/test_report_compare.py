@@ -71,7 +71,7 @@ def test_task_scores_match_hand_computation(report):
     assert float(gold["ci_low"]) == float(gold["ci_high"]) == 1.0
     fear = board[("task", TASK, "fear", "acc")]
     assert 0.0 <= float(fear["ci_low"]) < 2 / 16 < float(fear["ci_high"]) <= 0.5
-    from lmms_emotion.scoring.metrics import bootstrap_ci
+    from lmms_emotion.report.significance import bootstrap_ci
 
     assert (float(fear["ci_low"]), float(fear["ci_high"])) == pytest.approx(bootstrap_ci([1.0] * 2 + [0.0] * 14, 1000))
 

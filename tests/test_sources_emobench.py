@@ -34,7 +34,8 @@ from lmms_emotion.sources import (
     urfunny,
 )
 from lmms_emotion.sources.common import BuildError, BuildOptions
-from lmms_emotion.scoring.labels import MINTREC_COARSE, get_dataset_table, get_label_set
+from lmms_emotion.scoring.labels import get_label_set
+from lmms_emotion.sources.release_labels import MINTREC_COARSE, get_dataset_table
 from lmms_emotion.testing.media_files import (
     write_corrupt_image,
     write_corrupt_video,

@@ -151,7 +151,7 @@ def share_records(runs: list[Run], task: str, min_shared: float = DEFAULT_MIN_SH
 def accuracy_ci(run: str, task: str, samples: list[Sample], *, n_resamples: int = 2000, seed: int = 0,
                 confidence: float = 0.95) -> AccuracyCI | None:
     """Bootstrap CI of a run's accuracy over the given samples; None when there are none."""
-    from lmms_emotion.scoring.metrics import bootstrap_ci
+    from lmms_emotion.report.significance import bootstrap_ci
 
     scores = [s.correct for s in samples if s.correct is not None]
     if not scores:
@@ -175,7 +175,7 @@ def paired_test(a: Run, b: Run, task: str, *, keys: set[Hashable] | None = None,
                 seed: int = 0, confidence: float = 0.95) -> PairedTest | None:
     """Paired test of accuracy (a - b) on the records both scored (within ``keys`` when given);
     None when they share none."""
-    from lmms_emotion.scoring.metrics import paired_difference_test
+    from lmms_emotion.report.significance import paired_difference_test
 
     paired_by, scores_a, scores_b, only_a, only_b = pair_samples(a, b, task, keys)
     if not scores_a:

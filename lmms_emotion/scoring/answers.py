@@ -1,70 +1,34 @@
 """Model text -> closed-set label, yes/no, or ``"unparsed"``: the one parser every task uses.
 
-Pure Python and :mod:`re`; importing it costs nothing. Every entry point normalises the
-text first (:func:`normalize`), then looks only at the *final segment*
-(:func:`split_final_answer`), then matches the label set's surface forms from
-:mod:`.labels` on word boundaries.
+Pure Python and :mod:`re`; importing it costs nothing. docs/scoring.md states every rule with
+its cues and examples; ``tests/parser_tables/`` and ``tests/test_answers_rules.py`` hold the
+parser to them. In order, for a closed-set label (:func:`parse_label`):
 
-The decision rule for closed-set labels (:func:`parse_label`), applied in this order:
+1. **Normalise** (:func:`normalize`) and keep the **final segment** (:func:`split_final_answer`):
+   the text after the last explicit answer marker (``Final answer:``, ``the dominant emotion
+   is``, ``I would say``, ...), else after the last concluding connective (``therefore``), else all.
+2. **Misspellings**: a word of five or more letters that is no known word
+   (:data:`NEAR_MISS_WORDS`) and within :func:`spelling_tolerance` edits of exactly one
+   label's forms is read as that form (``suprised``; never ``fare`` or ``dear``).
+3. **Mentions** of the label set's forms on word boundaries, longest first, minus known
+   false positives (:data:`FALSE_POSITIVE_CONTEXTS`: ``the content of the image``).
+4. **Negation**: a mention is dropped when its clause holds a negation cue before it
+   (``not``, ``without``, ``rather than``) or one follows it (``joy is not present``).
+5. **Alternatives**: two labels offered as alternatives (``X or Y``, ``X/Y``) give UNPARSED;
+   a self-correction (``X, or rather Y``) keeps ``Y``.
+6. **Commitment**: a mention after a :data:`COMMITMENT_CUES` cue wins; an
+   :data:`EQUAL_WEIGHT_CUES` tie gives UNPARSED; mentions after :data:`SECONDARY_CUES` lose to
+   any other; then the first mention after an evocation cue (``evokes``), else the first one.
+   Naming more than half of a set's labels (sets of four or more) is an echoed list: UNPARSED.
+7. **Option letters** (with ``options``): ``(B)``, ``Option B``, a lone ``B`` or ``2`` name an
+   option; disagreeing options or words give UNPARSED. No mention at all: UNPARSED.
 
-1. **Final segment.** If the text has an explicit answer marker (``Predict emotion:``,
-   ``Final answer:``, ``Answer:``, ``Emotion:``, ``Intent:``, ``The answer is``, ``the
-   dominant emotion is``, ``the intent is``, ``I would say``, ``best described as``, ...), only the text after the *last*
-   marker counts. Without one, a concluding connective (``therefore``, ``thus``,
-   ``overall``, ``in conclusion``, ...) plays the same role; without either, the whole
-   text counts. A marker followed by nothing (``... is my final answer.``) is ignored.
-2. **Negation.** A mention is dropped when its clause, before it, holds a negation cue
-   (``not``, ``no``, ``n't``, ``never``, ``without``, ``neither``/``nor``, ``rather than``,
-   ``instead of``, ``lack of``, ...), or when it is directly followed by one (``joy is not
-   present``, ``fear: no``). Clauses end at punctuation and at ``but``, ``however``,
-   ``although``, ``instead``, ``rather``, ``and it/this/the...``. Affirming phrases such as
-   ``not only``, ``no doubt`` and ``nothing but`` are not negations.
-3. **Alternatives.** If two different labels are offered as alternatives (``X or Y``,
-   ``either X or Y``, ``X/Y``, ``X (or perhaps Y)``) the answer is UNPARSED: the model did
-   not commit. A self-correction (``X, or rather Y``) keeps ``Y`` only.
-4. **Commitment, ties, first mention.** A mention right after a commitment cue
-   (:data:`COMMITMENT_CUES`: ``mostly``, ``mainly``, ``overall``, ``primarily``, ``most
-   likely``, ...) is the answer; two different committed labels give UNPARSED. Without
-   one, two different labels named with an equal-weight cue (:data:`EQUAL_WEIGHT_CUES`:
-   ``in equal measure``, ``a mix of``, ``both X and Y``) give UNPARSED; mentions after a
-   secondary cue (:data:`SECONDARY_CUES`: ``a hint of``, ``a touch of``, ``might also``,
-   ``some``) lose to any other mention. Then the first remaining mention that directly
-   follows an evocation cue (``evokes``, ``conveys``, ``a sense of``, ``feeling``) wins,
-   so a scene detail named first does not (``a calm lake, evoking awe`` -> awe); without
-   any such cue, the first remaining mention wins. A multi-label list (``sadness, fear``)
-   thus yields the model's first choice. A segment naming more than half of the set's
-   labels (four or more labels in the set) is an echoed option list, not a choice: UNPARSED.
-5. **Option letters.** When the prompt's ``options`` are given, an option letter or
-   number (``(B)``, ``B)``, ``B.``, ``Option B``, a lone ``B`` or ``2``) names that option.
-   A lone letter counts only as the whole answer or in an explicit construction, so the
-   article ``a`` never does. Two different options, or an option and the label that
-   steps 2-4 pick from the words disagreeing, give UNPARSED.
-6. **Misspellings.** Before matching, a word of five or more letters that is no known
-   word (:data:`NEAR_MISS_WORDS`, ``data/near_words.txt``, the dataset tables' raw
-   spellings) and is within :func:`spelling_tolerance` edits of exactly one label's forms
-   is read as that form (``suprised``, ``fearfull``; never ``fare`` or ``dear``).
-7. **No mention** gives UNPARSED; the parser never guesses.
-
-A coarse label set (WEBEmo 7 and 2, :data:`.labels.LABEL_HIERARCHY`) takes
-every word of its finer set, mapped to the parent (``romantic`` is love, then positive).
-
-Overlapping forms prefer the longest match (``awe-inspiring`` over ``awe``, ``grossed
-out`` over ``gross``) and known false positives are guarded (:data:`FALSE_POSITIVE_CONTEXTS`,
-shared with the open-set lexicon): ``content`` as a noun (``the content of the image``,
-``visual content``), ``I wonder``/``no wonder``, ``make fun of``, ``I hope this helps``.
-
-Yes/no answers (:func:`parse_yes_no`): an explicit answer token (a leading ``Yes``/``No``,
-``True``/``False``, ``Not at all``, or one opening a later sentence, also after a short
-lead-in from :data:`LEAD_INS`: ``Honestly, yes: ...``) decides; with a ``concept`` (see
-:data:`.labels.BINARY_CONCEPTS`, which include paraphrases of the prompts'
-definitions: ``meant to make people laugh``, ``says the opposite``, ``attacks a group``),
-statements such as ``the meme is not hateful`` vote too, with negation flipping their
-polarity. Mentions inside questions, ``whether``/``if`` clauses or a sentence part with a
-hedge cue (:data:`HEDGE_CUES`: ``a matter of taste``, ``subjective``, ``some ... others``)
-do not vote, nor does a topic noun as a sentence subject (``Humour is subjective``) unless
-a presence predicate follows (``Sarcasm is evident``). Tokens that disagree, or statements
-that unanimously contradict the token, give UNPARSED; without a token, the statements must
-all agree. The full rules, cues and examples: docs/scoring.md.
+A coarse label set (WEBEmo 7 and 2, :data:`.labels.LABEL_HIERARCHY`) takes every word of
+its finer set, mapped to the parent. Yes/no answers (:func:`parse_yes_no`): an explicit
+answer token (a leading ``Yes``/``No``, also after a :data:`LEAD_INS` lead-in) decides; with a
+``concept`` (:data:`.labels.BINARY_CONCEPTS`), statements such as ``the meme is not hateful``
+vote too, negation flipping them, except inside questions, ``whether``/``if`` clauses or
+:data:`HEDGE_CUES` hedges. Disagreement gives UNPARSED.
 """
 
 from __future__ import annotations
@@ -72,37 +36,15 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import UNPARSED
-from .labels import DATASET_TABLES, LabelSet, get_binary_concept, get_label_set
-from .labels import near_miss_words
+from .labels import LabelSet, get_binary_concept, get_label_set, near_miss_words
 
 NEAR_MISS_WORDS: frozenset[str] = near_miss_words()
-"""Real English words close to a form: never read as a misspelling (``data/near_words.txt``)."""
-
-__all__ = [
-    "COMMITMENT_CUES",
-    "EQUAL_WEIGHT_CUES",
-    "FALSE_POSITIVE_CONTEXTS",
-    "HEDGE_CUES",
-    "LEAD_INS",
-    "SECONDARY_CUES",
-    "UNPARSED",
-    "FormMatcher",
-    "committed_value",
-    "correct_misspellings",
-    "edit_distance",
-    "form_matcher",
-    "is_false_positive",
-    "normalize",
-    "parse_answer",
-    "parse_label",
-    "parse_yes_no",
-    "spelling_tolerance",
-    "split_final_answer",
-]
+"""Real words close to a form, never read as a misspelling (``data/near_words.txt``): English words and
+the dataset releases' own spellings (WEBEmo's ``cheerfullness`` names a file's class, not an answer)."""
 
 # --- normalisation ----------------------------------------------------------------------
 
@@ -177,7 +119,8 @@ _STRONG_MARKERS = tuple(
             r"label|category|class|intent|intention)\s*[:=]"
         ),
         (
-            rf"\b(?:the|this|its|their|his|her|my)\s+(?:(?:{_EMOTION_ADJ}|real|true|actual|speaker's|person's|poster's)\s+){{0,2}}"
+            rf"\b(?:the|this|its|their|his|her|my)\s+"
+            rf"(?:(?:{_EMOTION_ADJ}|real|true|actual|speaker's|person's|poster's)\s+){{0,2}}"
             r"(?:intent|intention|purpose|goal)(?:\s+(?:behind|of)\s+(?:it|this|the [a-z]+))?\s+"
             r"(?:is|would be|seems to be|appears to be|is likely|is probably)(?:\s+to)?(?![a-z'])"
         ),
@@ -230,14 +173,9 @@ def _last_usable_marker(text: str, patterns: Sequence[re.Pattern[str]]) -> re.Ma
 
 
 def split_final_answer(text: str) -> tuple[str, str]:
-    """Split normalised text into ``(reasoning, final segment)``.
-
-    The final segment follows the last explicit answer marker (``Predict emotion: X``,
-    ``Final answer: X``, ``Answer: X``, ``Emotion: X``, ``The answer is X``, ``the
-    dominant emotion is X``, ``I would say X``, ``best described as X``); failing that,
-    the last concluding connective (``therefore``, ``overall``, ...). Without either the
-    reasoning is ``""`` and the final segment is the whole (normalised) text. Both parts
-    are returned normalised.
+    """Split normalised text into ``(reasoning, final segment)``: at the last explicit answer marker
+    (``Final answer: X``, ``the dominant emotion is X``), else the last concluding connective
+    (``therefore``); without either, ``("", whole text)``. Both parts are returned normalised.
     """
     norm = normalize(text)
     match = _last_usable_marker(norm, _STRONG_MARKERS) or _last_usable_marker(norm, _WEAK_MARKERS)
@@ -286,31 +224,26 @@ def _build_matcher(forms: Mapping[str, str]) -> FormMatcher:
     return FormMatcher(re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"), values)
 
 
-def form_matcher(cache_key: str, owner: object, forms: Mapping[str, str]) -> FormMatcher:
-    """The compiled matcher for ``forms`` (form -> value), cached under ``cache_key`` while
-    ``owner`` (the object the forms come from) stays the same object."""
+def form_matcher(cache_key: str, owner: object,
+                 forms: Mapping[str, str] | Callable[[], Mapping[str, str]]) -> FormMatcher:
+    """The compiled matcher for ``forms`` (form -> value, or a function returning them, called only
+    to build), cached under ``cache_key`` while ``owner`` (the object the forms come from) stays the same."""
     cached = _MATCHER_CACHE.get(cache_key)
     if cached is not None and cached[0] is owner:
         return cached[1]
-    matcher = _build_matcher(forms)
+    matcher = _build_matcher(forms() if callable(forms) else forms)
     _MATCHER_CACHE[cache_key] = (owner, matcher)
     return matcher
 
 
 def _label_matcher(label_set: LabelSet) -> FormMatcher:
-    cached = _MATCHER_CACHE.get(f"labels:{label_set.name}")
-    if cached is not None and cached[0] is label_set:
-        return cached[1]
-    return form_matcher(f"labels:{label_set.name}", label_set, label_set.surface_forms())
+    return form_matcher(f"labels:{label_set.name}", label_set, label_set.surface_forms)
 
 
 def _concept_matcher(concept: str) -> FormMatcher:
     spec = get_binary_concept(concept)
-    cached = _MATCHER_CACHE.get(f"concept:{spec.name}")
-    if cached is not None and cached[0] is spec:
-        return cached[1]
-    forms = {**{f: "yes" for f in spec.positive}, **{f: "no" for f in spec.negative}}
-    return form_matcher(f"concept:{spec.name}", spec, forms)
+    return form_matcher(f"concept:{spec.name}", spec,
+                        lambda: {**{f: "yes" for f in spec.positive}, **{f: "no" for f in spec.negative}})
 
 
 # The one false-positive guard of the parser and the open-set lexicon: per form, (context
@@ -473,21 +406,15 @@ def committed_value(
     matcher: FormMatcher,
     n_labels: int,
     set_aside: frozenset[str] = frozenset(),
-    correct_spelling: bool = True,
 ) -> str | None:
     """The value the normalised ``text`` commits to among ``matcher``'s forms, or None.
 
     Steps 2-6 of the module rule: guards, negation, alternatives, commitment over secondary
     mentions, ties, evocation cues, first mention; values in ``set_aside`` (the lexicon's
-    unplaced words) take part in the alternatives check only. With ``correct_spelling``,
-    close misspellings of the forms are corrected first (:func:`correct_misspellings`).
+    unplaced words) take part in the alternatives check only. Close misspellings of the
+    forms are corrected first (:func:`correct_misspellings`).
     """
-    if correct_spelling:
-        text = correct_misspellings(text, matcher)
-    return _committed(text, matcher, n_labels, set_aside)
-
-
-def _committed(text: str, matcher: FormMatcher, n_labels: int, set_aside: frozenset[str]) -> str | None:
+    text = correct_misspellings(text, matcher)
     clauses = _Clauses(text)
     mentions = [m for m in _find_mentions(text, matcher) if not _is_negated(clauses, m)]
     resolved = _resolve_alternatives(text, mentions)
@@ -530,7 +457,7 @@ def spelling_tolerance(length: int) -> int:
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Optimal string alignment distance (a swap of two neighbours is one edit); ``limit + 1`` once it exceeds ``limit``."""
+    """Optimal string alignment distance (a swap of two neighbours is one edit); ``limit + 1`` beyond ``limit``."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     previous2: list[int] = []
@@ -557,20 +484,6 @@ def _deletions(word: str, depth: int) -> set[str]:
     return found
 
 
-def _known_words() -> frozenset[str]:
-    """Real words never read as misspellings: English words near a form, and the dataset
-    tables' own raw spellings (WEBEmo's ``cheerfullness`` names a file's class, not an answer)."""
-    cached = _KNOWN_WORDS_CACHE.get(len(DATASET_TABLES))  # source modules register tables as they import
-    if cached is None:
-        raw = {word for table in DATASET_TABLES.values() for word in table.raw_to_label if word.isalpha()}
-        _KNOWN_WORDS_CACHE.clear()
-        cached = _KNOWN_WORDS_CACHE[len(DATASET_TABLES)] = NEAR_MISS_WORDS | raw
-    return cached
-
-
-_KNOWN_WORDS_CACHE: dict[int, frozenset[str]] = {}
-
-
 def _spelling_index(matcher: FormMatcher) -> dict[str, tuple[str, ...]]:
     """Deletion variant -> the single-word forms it comes from, within each form's tolerance."""
     index = matcher.spelling.get("index")
@@ -590,7 +503,7 @@ def _correction(word: str, matcher: FormMatcher) -> str | None:
     if word in memo:
         return memo[word]
     best: str | None = None
-    if word not in matcher.values and word not in _known_words():
+    if word not in matcher.values and word not in NEAR_MISS_WORDS:
         index = _spelling_index(matcher)
         candidates = {form for variant in _deletions(word, 2 if len(word) >= 6 else 1)
                       for form in index.get(variant, ())}
@@ -647,13 +560,10 @@ def _option_labels(options: Sequence[str], label_set: LabelSet) -> list[str]:
     for option in options:
         label = label_set.canonical(option) or _label_from_text(normalize(option), label_set)
         if label is None:
-            raise ValueError(f"option {option!r} names no label of set {label_set.name!r} ({', '.join(label_set.labels)})")
+            raise ValueError(f"option {option!r} names no label of set {label_set.name!r} "
+                             f"({', '.join(label_set.labels)})")
         labels.append(label)
     return labels
-
-
-def _resolve_label_set(label_set: str | LabelSet) -> LabelSet:
-    return label_set if isinstance(label_set, LabelSet) else get_label_set(label_set)
 
 
 def parse_label(text: str, label_set: str | LabelSet, options: Sequence[str] | None = None) -> str:
@@ -663,7 +573,7 @@ def parse_label(text: str, label_set: str | LabelSet, options: Sequence[str] | N
     let letters (``(B)``) and numbers (``2``) name an option. The rule is in the module
     docstring. A ``yes_no`` label set is handed to :func:`parse_yes_no`.
     """
-    ls = _resolve_label_set(label_set)
+    ls = get_label_set(label_set)
     if ls.name == "yes_no":
         return parse_yes_no(text)
     option_labels = _option_labels(options, ls) if options else []
@@ -803,7 +713,7 @@ def parse_answer(
     options: Sequence[str] | None = None,
     concept: str | None = None,
 ) -> str:
-    """Parse ``text`` for a task: ``yes_no`` goes to :func:`parse_yes_no`, any other label set to :func:`parse_label`."""
+    """Parse ``text`` for a task: ``yes_no`` goes to :func:`parse_yes_no`, other label sets to :func:`parse_label`."""
     if label_set == "yes_no":
         return parse_yes_no(text, concept)
     return parse_label(text, label_set, options)

@@ -1,27 +1,18 @@
 """The lmms-eval hooks every emotion task shares; a task folder's ``utils.py`` only binds them.
 
-**Docs.** One doc is one record: ``id``, ``task`` (the task kind: ``emotion_closed``,
-``emotion_open``, ``intent``, ``hate``, ``humor``, ``sarcasm``), ``source``, ``split``,
-``modality``, ``text``, ``label_set``, ``answer``, ``media_types``, ``options`` (the
-candidate answers, :func:`candidate_options`: the labels a closed-set prompt lists in
-order, ``yes``/``no`` for detection, empty for open-set; what a likelihood-scoring wrapper
-ranks) and ``meta``. Media come either as local files (``media_paths``, the lmms-emotion
-plugin's data root) or as hub columns (``image``: a picture; ``video``: a clip's path in
-the dataset repository, found through lmms-eval's ``media_resolver``); :func:`doc_to_visual`
-reads both.
-
-**Document order** is the data's: the plugin serves docs in a fixed hash order of their ids
-and the hub dataset keeps that order, so lmms-eval's ``--limit N`` samples across classes.
+**Docs.** One doc is one record: ``id``, ``task`` (the task kind),
+``source``, ``split``, ``modality``, ``text``, ``label_set``, ``answer``, ``media_types``,
+``options`` (:func:`candidate_options`) and ``meta``. Media come as local files
+(``media_paths``, the plugin's data root) or as hub columns (``image``; ``video``: a path in
+the dataset repository, found through lmms-eval's ``media_resolver``). Docs keep the data's
+order (a fixed hash order of their ids), so lmms-eval's ``--limit N`` samples across classes.
 
 **EmoBench scoring** (:func:`process_results_emobench`): every numeric per-sample value is
 ``{"score": x, "subtask": kind}`` (lmms-eval's CLT stderr reads ``score``), aggregated by
 :func:`aggregate_score` into a float that remembers its sub-task (:class:`SubtaskScore`),
 so the group aggregation :func:`aggregate_subtask_mean` can average sub-tasks rather than
-tasks (lmms-eval hands a group only its leaf tasks' values, flattened).
-
-**Open-set judge.** :func:`emobench_results_hook` binds the EmoBench hook to an optional
-:class:`~.judge.OpenSetJudge` (settings from the task YAML's ``metadata.judge``), which
-places what the lexicon cannot.
+tasks. :func:`emobench_results_hook` binds the hook to an optional open-set
+:class:`~.judge.OpenSetJudge`, which places what the lexicon cannot.
 """
 
 from __future__ import annotations
@@ -102,26 +93,24 @@ def video_frames_setting(lmms_eval_specific_kwargs: Mapping | None) -> int | Non
     return value
 
 
-def video_frames(path: str, num_frames: int) -> list:
-    """``num_frames`` RGB frames sampled uniformly from a video, as PIL images.
+def videos_as_frames(visuals: list, lmms_eval_specific_kwargs: Mapping | None) -> list:
+    """Replace each video path in ``visuals`` by RGB frames sampled uniformly from it (PIL images) when the
+    model's kwargs set ``video_as_frames`` (:func:`video_frames_setting`); otherwise return ``visuals``.
 
     Decoded by lmms-eval's own ``read_video`` (PyAV), so a task needs no decoder of its own.
     """
-    from lmms_eval.models.model_utils.load_video import read_video
-    from PIL import Image
-
-    return [Image.fromarray(frame) for frame in read_video(str(path), num_frm=num_frames)]
-
-
-def videos_as_frames(visuals: list, lmms_eval_specific_kwargs: Mapping | None) -> list:
-    """Replace each video path in ``visuals`` by its sampled frames when the model's kwargs set
-    ``video_as_frames`` (:func:`video_frames_setting`); otherwise return ``visuals`` unchanged."""
     frames = video_frames_setting(lmms_eval_specific_kwargs)
     if frames is None:
         return visuals
+    from lmms_eval.models.model_utils.load_video import read_video
+    from PIL import Image
+
     out: list = []
     for visual in visuals:
-        out.extend(video_frames(visual, frames) if isinstance(visual, (str, Path)) else [visual])
+        if isinstance(visual, (str, Path)):
+            out.extend(Image.fromarray(frame) for frame in read_video(str(visual), num_frm=frames))
+        else:
+            out.append(visual)
     return out
 
 
@@ -145,19 +134,19 @@ def visuals(doc: Mapping[str, Any], video_cache_dir: str | None = None) -> list:
     return out
 
 
-def doc_to_visual(doc: Mapping[str, Any], lmms_eval_specific_kwargs: Mapping | None = None) -> list:
-    """``doc_to_visual`` hook: :func:`visuals` (hub videos in lmms-eval's default cache), or sampled
-    frames for models whose task kwargs set ``video_as_frames`` (:func:`videos_as_frames`)."""
-    return videos_as_frames(visuals(doc), lmms_eval_specific_kwargs)
-
-
-def visual_hook(video_cache_dir: str) -> Callable[..., list]:
-    """A ``doc_to_visual`` hook whose hub videos live under ``$HF_HOME/<video_cache_dir>``."""
+def visual_hook(video_cache_dir: str | None) -> Callable[..., list]:
+    """A ``doc_to_visual`` hook: :func:`visuals` with hub videos under ``$HF_HOME/<video_cache_dir>``
+    (None: lmms-eval's default cache), or sampled frames for models whose task kwargs set
+    ``video_as_frames`` (:func:`videos_as_frames`)."""
 
     def doc_to_visual(doc: Mapping[str, Any], lmms_eval_specific_kwargs: Mapping | None = None) -> list:
         return videos_as_frames(visuals(doc, video_cache_dir), lmms_eval_specific_kwargs)
 
     return doc_to_visual
+
+
+doc_to_visual = visual_hook(None)
+"""The ``doc_to_visual`` hook, hub videos in lmms-eval's default cache (:func:`visual_hook`)."""
 
 
 def question(doc: Mapping[str, Any]) -> str:
@@ -190,11 +179,6 @@ def doc_to_target(doc: Mapping[str, Any]) -> str:
 # --- scoring ---------------------------------------------------------------------------------
 
 
-def _concept(doc: Mapping[str, Any]) -> str | None:
-    """The yes/no concept of a binary detection doc (hate, humor, sarcasm), else None."""
-    return doc["task"] if doc["label_set"] == "yes_no" else None
-
-
 def strip_prompt_echo(doc: Mapping[str, Any], response: str) -> str:
     """Drop the question from the start of a response that repeats it.
 
@@ -222,7 +206,8 @@ def score_response(doc: Mapping[str, Any], response: str) -> dict[str, Any]:
     response = strip_prompt_echo(doc, response or "")
     # Our prompts list the options without letters or numbers, so a bare "A" or "2" is not
     # read as an option reference (options=None); the parser still resolves words and synonyms.
-    pred = parse_answer(response, doc["label_set"], options=None, concept=_concept(doc))
+    concept = doc["task"] if doc["label_set"] == "yes_no" else None  # hate, humor or sarcasm
+    pred = parse_answer(response, doc["label_set"], options=None, concept=concept)
     item = {"id": doc["id"], "gold": doc["answer"], "pred": pred, "label_set": doc["label_set"]}
     return {"acc": float(pred == doc["answer"]), "macro_f1": item, "per_class_acc": item,
             "unparsed_rate": float(pred == UNPARSED)}
@@ -382,11 +367,6 @@ def score_emobench(doc: Mapping[str, Any], response: str, judge=None) -> dict[st
     return scores
 
 
-def process_results_emobench(doc: Mapping[str, Any], results: list) -> dict[str, Any]:
-    """EmoBench ``process_results`` hook without a judge (the lexicon alone scores open-set answers)."""
-    return score_emobench(doc, _first_response(results))
-
-
 def emobench_results_hook(judge=None) -> Callable[[Mapping[str, Any], list], dict[str, Any]]:
     """The EmoBench ``process_results`` hook bound to ``judge`` (None: the lexicon alone)."""
 
@@ -394,6 +374,10 @@ def emobench_results_hook(judge=None) -> Callable[[Mapping[str, Any], list], dic
         return score_emobench(doc, _first_response(results), judge)
 
     return process_results_emobench
+
+
+process_results_emobench = emobench_results_hook()
+"""EmoBench ``process_results`` hook without a judge (the lexicon alone scores open-set answers)."""
 
 
 def scoring_name(judge=None) -> str:

@@ -2,8 +2,8 @@
 
 One place to look: a *label set* is an ordered tuple of canonical labels plus, for each
 label, the words and phrases a model may use for it (``happy`` for ``joy``, ``scared``
-for ``fear``). A *dataset table* says which label set a public dataset uses and how its
-raw annotation strings (folder names, CSV values) map onto canonical labels.
+for ``fear``). How a dataset release's raw annotation strings map onto these labels is the
+dataset builders' business (``lmms_emotion/sources/release_labels.py``), not scoring's.
 
 The words live in data files beside this module: ``data/vocabulary.json`` is the one emotion
 vocabulary (every emotion word in one wheel group; which words are closed-set forms of which
@@ -19,17 +19,14 @@ Deliberately unmapped: ``happy`` in Mikels-8 (it fits four positive classes equa
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from functools import lru_cache
-
 import json
-
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Mapping
 
 
-# --- data files: the word tables live in data/*.json beside this module ---------------------
+# --- data files: the word tables live in data/ beside this module ----------------------------
 
 _DATA = Path(__file__).with_name("data")
 
@@ -43,14 +40,21 @@ def _tuples(value):
     return value
 
 
-@lru_cache(maxsize=None)
-def _data_file(name: str) -> dict:
+def _read_data(name: str) -> str:
     path = _DATA / name
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+        return path.read_text(encoding="utf-8")
+    except OSError as err:
         raise RuntimeError(f"{path}: cannot read this scoring data file ({err}); the package must be installed "
                            "or copied together with its data/ folder") from None
+
+
+@lru_cache(maxsize=None)
+def _data_file(name: str) -> dict:
+    try:
+        return json.loads(_read_data(name))
+    except ValueError as err:
+        raise RuntimeError(f"{_DATA / name}: not valid JSON ({err}); restore it from the package") from None
 
 
 def _table(file: str, name: str):
@@ -80,12 +84,7 @@ def wheel_groups() -> dict[str, tuple[str, ...]]:
 
 def near_miss_words() -> frozenset[str]:
     """Real English words close to a form, never read as a misspelling (``data/near_words.txt``)."""
-    path = _DATA / "near_words.txt"
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise RuntimeError(f"{path}: cannot read this scoring data file ({err}); the package must be installed "
-                           "or copied together with its data/ folder") from None
+    lines = _read_data("near_words.txt").splitlines()
     return frozenset(word for line in lines if not line.startswith("#") for word in line.split())
 
 
@@ -100,11 +99,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = concept_forms()
 
 def _forms(*concepts: str) -> tuple[str, ...]:
     """Concatenate concept vocabularies, keeping first occurrences only."""
-    seen: dict[str, None] = {}
-    for concept in concepts:
-        for form in _CONCEPTS[concept]:
-            seen.setdefault(form, None)
-    return tuple(seen)
+    return tuple(dict.fromkeys(form for concept in concepts for form in _CONCEPTS[concept]))
 
 
 # --- label sets ------------------------------------------------------------------------
@@ -129,9 +124,7 @@ class LabelSet:
             for form in (label, *self.forms[label]):
                 key = form.lower()
                 if key in index and index[key] != label:
-                    raise ValueError(
-                        f"label set {self.name!r}: form {form!r} names both {index[key]!r} and {label!r}"
-                    )
+                    raise ValueError(f"label set {self.name!r}: form {form!r} names both {index[key]!r} and {label!r}")
                 index[key] = label
         object.__setattr__(self, "_index", index)
 
@@ -212,17 +205,10 @@ WEBEMO_25_TO_7: dict[str, str] = _table("labels.json", "WEBEMO_25_TO_7")
 WEBEMO_7_TO_2: dict[str, str] = _table("labels.json", "WEBEMO_7_TO_2")
 """WEBEmo middle (7) -> top (2) level: the polarity of each middle-level emotion."""
 
-WEBEMO_RELEASE_ORDER: tuple[str, ...] = _table("labels.json", "WEBEMO_RELEASE_ORDER")
-"""WEBEmo's class index order (``train25.txt``/``test25.txt`` label i), in the release's own
-spelling (``cheerfullness``, ``irritabilty``); alphabetical."""
-
 
 def _leaf_forms(*leaves: str) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for leaf in leaves:
-        for form in (leaf, *_WEBEMO_LEAVES[leaf]):
-            seen.setdefault(form, None)
-    return tuple(seen)
+    """The leaves' names and words, keeping first occurrences only."""
+    return tuple(dict.fromkeys(form for leaf in leaves for form in (leaf, *_WEBEMO_LEAVES[leaf])))
 
 
 def _children(mapping: Mapping[str, str], parent: str) -> list[str]:
@@ -286,102 +272,6 @@ LABEL_HIERARCHY: dict[str, tuple[str, Mapping[str, str]]] = {
 finer label names that label's parent at the coarse level (tests/test_taxonomy.py checks)."""
 
 
-def webemo_levels(fine_label: str) -> tuple[str, str]:
-    """The (middle, top) WEBEmo labels above a 25-level label."""
-    middle = WEBEMO_25_TO_7[fine_label]
-    return middle, WEBEMO_7_TO_2[middle]
-
-
-LABEL_SETS: dict[str, LabelSet] = {
-    ls.name: ls for ls in (MIKELS8, EKMAN6, UNBIASEDEMO6, YES_NO, WEBEMO25, WEBEMO7, WEBEMO2)
-}
-
-
-def register_label_set(label_set: LabelSet) -> LabelSet:
-    """Add a label set to the registry (used by source modules that define their own)."""
-    existing = LABEL_SETS.get(label_set.name)
-    if existing is not None and existing != label_set:
-        raise ValueError(f"label set {label_set.name!r} is already registered with other labels")
-    LABEL_SETS[label_set.name] = label_set
-    return label_set
-
-
-def get_label_set(name: str) -> LabelSet:
-    """Look up a label set by name, with an error that lists the known ones."""
-    try:
-        return LABEL_SETS[name]
-    except KeyError:
-        raise KeyError(f"unknown label set {name!r}; known: {', '.join(sorted(LABEL_SETS))}") from None
-
-
-# --- dataset tables ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DatasetTable:
-    """How one public dataset's raw annotation strings map onto a label set."""
-
-    dataset: str
-    label_set: str
-    raw_to_label: Mapping[str, str]
-
-    def label_for(self, raw: str) -> str | None:
-        """Canonical label for a raw annotation string (case-insensitive), or None."""
-        return self.raw_to_label.get(raw.strip().lower())
-
-    def known_raw(self) -> list[str]:
-        return sorted(self.raw_to_label)
-
-
-def _identity_table(dataset: str, label_set: LabelSet, **extra: str) -> DatasetTable:
-    mapping = {label: label for label in label_set.labels}
-    mapping.update(extra)
-    return DatasetTable(dataset=dataset, label_set=label_set.name, raw_to_label=mapping)
-
-
-def _webemo_table() -> DatasetTable:
-    """WEBEmo's raw labels: the class index in its lists, or a class name in either spelling."""
-    mapping = {label: label for label in WEBEMO25.labels}
-    for index, raw in enumerate(WEBEMO_RELEASE_ORDER):
-        canonical = {"cheerfullness": "cheerfulness", "irritabilty": "irritability"}.get(raw, raw)
-        mapping[str(index)] = canonical
-        mapping[raw] = canonical
-    return DatasetTable(dataset="webemo", label_set=WEBEMO25.name, raw_to_label=mapping)
-
-
-DATASET_TABLES: dict[str, DatasetTable] = {
-    # EmoSet-118K folder and annotation names are the Mikels labels themselves.
-    "emoset": _identity_table("emoset", MIKELS8),
-    # FI (You et al. 2016): one folder per Mikels emotion, named by the label.
-    "fi": _identity_table("fi", MIKELS8),
-    # ArtPhoto file-name prefixes and Abstract's vote-table columns shorten two labels.
-    "artphoto": _identity_table("artphoto", MIKELS8, sad="sadness", content="contentment"),
-    "abstract": _identity_table("abstract", MIKELS8, sad="sadness", content="contentment"),
-    # Emotion6 and EmotionROI (the same 1,980 images): folders named by the Ekman label.
-    "emotion6": _identity_table("emotion6", EKMAN6),
-    "emotionroi": _identity_table("emotionroi", EKMAN6),
-    "unbiasedemo": _identity_table("unbiasedemo", UNBIASEDEMO6),
-    "webemo": _webemo_table(),
-}
-
-
-def register_dataset_table(table: DatasetTable) -> DatasetTable:
-    """Add a dataset table (source modules call this at import)."""
-    for raw, label in table.raw_to_label.items():
-        if label not in get_label_set(table.label_set):
-            raise ValueError(f"{table.dataset}: raw label {raw!r} maps to {label!r}, not in {table.label_set}")
-    DATASET_TABLES[table.dataset] = table
-    return table
-
-
-def get_dataset_table(dataset: str) -> DatasetTable:
-    """Look up a dataset table by dataset name."""
-    try:
-        return DATASET_TABLES[dataset]
-    except KeyError:
-        raise KeyError(f"no label table for dataset {dataset!r}; known: {', '.join(sorted(DATASET_TABLES))}") from None
-
-
 # --- binary concepts for the yes/no detection tasks -------------------------------------
 # Appended for answers.parse_yes_no: the words a model uses to assert (positive) or deny
 # (negative) a concept in a free-text answer. Negated mentions flip polarity in the parser
@@ -409,21 +299,9 @@ class BinaryConcept:
             raise ValueError(f"binary concept {self.name!r}: topic nouns {sorted(stray)} are not positive forms")
 
 
-def _phrases(verbs: str, objects: str) -> tuple[str, ...]:
-    """Every ``verb object`` pair: the prompts' definitions paraphrased (``attacks a group``)."""
-    return tuple(f"{verb} {obj}" for verb in verbs.split(",") for obj in objects.split(","))
-
-
-# Who a hateful meme attacks, as models name them; "any group" lets negations read ("does not
-# attack any group" -> no).
-_HATE_TARGETS = (
-    "a group,any group,groups,people,a minority,minorities,women,men,immigrants,refugees,muslims,jews,"
-    "black people,gay people,trans people,disabled people,the disabled,a religion,a race,an ethnic group,"
-    "anyone,a community,a protected group,people for who they are,people for their identity"
-)
-
-
-BINARY_CONCEPTS: dict[str, BinaryConcept] = {name: BinaryConcept(name, **fields) for name, fields in _table("labels.json", "BINARY_CONCEPTS").items()}
+BINARY_CONCEPTS: dict[str, BinaryConcept] = {
+    name: BinaryConcept(name, **fields) for name, fields in _table("labels.json", "BINARY_CONCEPTS").items()
+}
 
 
 def get_binary_concept(name: str) -> BinaryConcept:
@@ -434,12 +312,10 @@ def get_binary_concept(name: str) -> BinaryConcept:
         raise KeyError(f"unknown binary concept {name!r}; known: {', '.join(sorted(BINARY_CONCEPTS))}") from None
 
 
-# --- EmoBench rebuild: MELD emotions, Intentonomy and MIntRec intents, yes/no source tables ----
+# --- EmoBench rebuild: MELD emotions, Intentonomy and MIntRec intents ---------------------------
 # Intent labels are short verb phrases that read naturally after "the intent is to ...".
 # Forms avoid words a model uses for other purposes: "sorry" (refusals: "Sorry, I can't
 # tell"), "help" on its own, "order" ("in order to"), "thank you", "object" (a noun).
-
-_MELD_NEUTRAL = _table("labels.json", "_MELD_NEUTRAL")
 
 MELD7 = _label_set(
     "meld7",
@@ -449,82 +325,43 @@ MELD7 = _label_set(
     fear=_forms("fear"),
     joy=(*_forms("joy", "amusement", "excitement"), "satisfied", "satisfaction", "pleased", "content",
          "contented", "contentment"),
-    neutral=_MELD_NEUTRAL,
+    neutral=_table("labels.json", "_MELD_NEUTRAL"),
     sadness=_forms("sadness"),
     surprise=_forms("surprise", "awe"),
 )
 
-# MIntRec (Zhang et al. 2022): 20 intents, in the release's benchmark order; the raw label,
-# then our canonical string and its forms.
-_MINTREC_INTENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = _table("labels.json", "_MINTREC_INTENTS")
+# MIntRec (Zhang et al. 2022): 20 intents and Intentonomy (Jia et al. 2021): 28 intents, each in its
+# release's order (benchmark order; category ids 0-27): canonical label -> its forms.
+_MINTREC_INTENTS: dict[str, tuple[str, ...]] = _table("labels.json", "_MINTREC_INTENTS")
+_INTENTONOMY_INTENTS: dict[str, tuple[str, ...]] = _table("labels.json", "_INTENTONOMY_INTENTS")
 
 MINTREC20 = LabelSet(
     name="mintrec20",
-    labels=tuple(canonical for _, canonical, _ in _MINTREC_INTENTS),
-    forms={canonical: forms for _, canonical, forms in _MINTREC_INTENTS},
+    labels=tuple(_MINTREC_INTENTS),
+    forms=_MINTREC_INTENTS,
     description="MIntRec's 20 fine-grained conversational intents (11 'express emotions or attitudes', "
                 "9 'achieve goals').",
 )
 
-MINTREC_COARSE: dict[str, str] = {
-    canonical: ("express emotions or attitudes" if index < 11 else "achieve goals")
-    for index, canonical in enumerate(("complain", "praise", "apologize", "thank", "criticize", "agree", "taunt",
-                                       "flaunt", "joke", "oppose", "care", "comfort", "inform", "advise",
-                                       "arrange", "introduce", "leave", "prevent", "greet", "ask for help"))
-}
-"""MIntRec's two coarse intents (its README's grouping): 11 'express emotions or attitudes', 9 'achieve goals'."""
-
-# Intentonomy (Jia et al. 2021): 28 intents, in category-id order (0-27) of the released
-# annotation files; the raw category name, our canonical string and its forms.
-_INTENTONOMY_INTENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = _table("labels.json", "_INTENTONOMY_INTENTS")
-
 INTENTONOMY28 = LabelSet(
     name="intentonomy28",
-    labels=tuple(canonical for _, canonical, _ in _INTENTONOMY_INTENTS),
-    forms={canonical: forms for _, canonical, forms in _INTENTONOMY_INTENTS},
+    labels=tuple(_INTENTONOMY_INTENTS),
+    forms=_INTENTONOMY_INTENTS,
     description="Intentonomy's 28 human intents behind a social-media image (Jia et al. 2021), in "
                 "category-id order.",
 )
 
-INTENTONOMY_RELEASE_NAMES: tuple[str, ...] = tuple(raw for raw, _, _ in _INTENTONOMY_INTENTS)
-"""Intentonomy's category names as its annotation files spell them, index = category id."""
-
-for _new_set in (MELD7, MINTREC20, INTENTONOMY28):
-    register_label_set(_new_set)
-
-
-def _intent_table(dataset: str, label_set: LabelSet, intents, *, by_index: bool = False,
-                  **extra: str) -> DatasetTable:
-    """Raw intent names (any case) -> canonical labels; ``by_index`` also maps ``"0"``, ``"1"``, ..."""
-    mapping = {label: label for label in label_set.labels}
-    for index, (raw, canonical, _forms) in enumerate(intents):
-        mapping[raw.lower()] = canonical
-        if by_index:
-            mapping[str(index)] = canonical
-    mapping.update(extra)
-    return DatasetTable(dataset=dataset, label_set=label_set.name, raw_to_label=mapping)
+LABEL_SETS: dict[str, LabelSet] = {
+    ls.name: ls
+    for ls in (MIKELS8, EKMAN6, UNBIASEDEMO6, YES_NO, WEBEMO25, WEBEMO7, WEBEMO2, MELD7, MINTREC20, INTENTONOMY28)
+}
 
 
-def _yes_no_table(dataset: str, yes: tuple[str, ...], no: tuple[str, ...]) -> DatasetTable:
-    mapping = {raw: "yes" for raw in yes}
-    mapping.update({raw: "no" for raw in no})
-    return DatasetTable(dataset=dataset, label_set=YES_NO.name, raw_to_label=mapping)
-
-
-for _new_table in (
-    # MELD's Emotion column: the seven labels in lower case.
-    _identity_table("meld", MELD7),
-    # MIntRec's label column: the benchmark spelling ("Apologise", "Ask for help"), case-insensitive,
-    # plus the snake-case spellings some redistributions use.
-    _intent_table("mintrec", MINTREC20, _MINTREC_INTENTS, apologise="apologize", ask_help="ask for help",
-                  ask_for_help="ask for help", criticise="criticize"),
-    # Intentonomy: category names and category ids.
-    _intent_table("intentonomy", INTENTONOMY28, _INTENTONOMY_INTENTS, by_index=True),
-    # Binary sources: their raw label values.
-    _yes_no_table("hateful_memes", yes=("1", "hateful"), no=("0", "not-hateful", "not_hateful")),
-    _yes_no_table("mmsd2", yes=("1",), no=("0",)),
-    _yes_no_table("memotion", yes=("funny", "very_funny", "hilarious"), no=("not_funny",)),
-    _yes_no_table("mustard", yes=("true", "1"), no=("false", "0")),
-    _yes_no_table("urfunny", yes=("1", "true"), no=("0", "false")),
-):
-    register_dataset_table(_new_table)
+def get_label_set(name: str | LabelSet) -> LabelSet:
+    """Look up a label set by name (a :class:`LabelSet` is returned as it is), with an error listing the known ones."""
+    if isinstance(name, LabelSet):
+        return name
+    try:
+        return LABEL_SETS[name]
+    except KeyError:
+        raise KeyError(f"unknown label set {name!r}; known: {', '.join(sorted(LABEL_SETS))}") from None

@@ -32,20 +32,8 @@ PROMPT_VERSION = "2"
 PROMPT_STYLES = ("plain", "emovit")
 
 _MEDIA_NOUN = {"image": "image", "video": "video clip"}
-
-_CLOSED_TEMPLATE = (
-    "{context}{emotion_question} "
-    "Choose exactly one option from this list: {options}. "
-    "Reply with the option word only."
-)
-_OPEN_TEMPLATE = "{context}{emotion_question} Name the emotion in one word."
-_INTENT_TEMPLATE = (
-    "{context}{intent_question} "
-    "Choose exactly one option from this list: {options}. "
-    "Reply with the option only."
-)
-_BINARY_TEMPLATE = "{context}{question} Answer yes or no."
 _TEXT_CONTEXT = 'The {media} comes with this text: "{text}". '
+_CHOOSE = "Choose exactly one option from this list: {options}."
 
 # Images evoke an emotion in the viewer; in a video clip a person speaks and expresses one.
 _EMOTION_QUESTION = {
@@ -62,6 +50,12 @@ _BINARY_QUESTION = {
     "humor": "Is this {media} funny, that is, is it meant to make people laugh?",
     "sarcasm": "Is this {media} sarcastic, that is, does it mean the opposite of what it literally says?",
 }
+# Task kind -> (its question per modality, what it asks back).
+_ASKS = {
+    "emotion_closed": (_EMOTION_QUESTION, f"{_CHOOSE} Reply with the option word only."),
+    "intent": (_INTENT_QUESTION, f"{_CHOOSE} Reply with the option only."),
+    "emotion_open": (_EMOTION_QUESTION, "Name the emotion in one word."),
+}
 CLOSED_SET_TASKS = ("emotion_closed", "intent")
 """Task kinds whose prompt lists the label set's options."""
 
@@ -71,9 +65,7 @@ EMOVIT_MAX_WORDS = 50
 
 def emovit_normalise(text: str) -> str:
     """Mimic EmoVIT's instruction normalisation: lower-case, strip ``.!"()*#:;~``, keep 50 words."""
-    lowered = _EMOVIT_STRIP.sub(" ", text.lower())
-    words = lowered.split()
-    return " ".join(words[:EMOVIT_MAX_WORDS])
+    return " ".join(_EMOVIT_STRIP.sub(" ", text.lower()).split()[:EMOVIT_MAX_WORDS])
 
 
 def resolve_style(kwargs: Mapping | None = None) -> str:
@@ -85,41 +77,6 @@ def resolve_style(kwargs: Mapping | None = None) -> str:
     return style
 
 
-def _media_and_context(modality: str, text: str) -> tuple[str, str]:
-    media = _MEDIA_NOUN.get(modality, "image")
-    context = _TEXT_CONTEXT.format(media=media, text=text.strip()) if text and text.strip() else ""
-    return media, context
-
-
-def closed_set_prompt(options: Sequence[str], *, modality: str = "image", text: str = "") -> str:
-    """Our closed-set emotion question: the options in the given order, one word asked back."""
-    _, context = _media_and_context(modality, text)
-    question = _EMOTION_QUESTION.get(modality, _EMOTION_QUESTION["image"])
-    return _CLOSED_TEMPLATE.format(context=context, emotion_question=question, options=", ".join(options))
-
-
-def open_set_prompt(*, modality: str = "image", text: str = "") -> str:
-    """Our open-set emotion question (EmoBench Emo-O): no options, one word asked back."""
-    _, context = _media_and_context(modality, text)
-    question = _EMOTION_QUESTION.get(modality, _EMOTION_QUESTION["image"])
-    return _OPEN_TEMPLATE.format(context=context, emotion_question=question)
-
-
-def intent_prompt(options: Sequence[str], *, modality: str = "image", text: str = "") -> str:
-    """Our intent question: the intent options in the given order, one option asked back."""
-    _, context = _media_and_context(modality, text)
-    question = _INTENT_QUESTION.get(modality, _INTENT_QUESTION["image"])
-    return _INTENT_TEMPLATE.format(context=context, intent_question=question, options=", ".join(options))
-
-
-def binary_prompt(concept: str, *, modality: str = "image", text: str = "") -> str:
-    """Our yes/no question for a detection concept (``hate``, ``humor``, ``sarcasm``)."""
-    if concept not in _BINARY_QUESTION:
-        raise ValueError(f"no yes/no question for concept {concept!r}; known: {', '.join(_BINARY_QUESTION)}")
-    media, context = _media_and_context(modality, text)
-    return _BINARY_TEMPLATE.format(context=context, question=_BINARY_QUESTION[concept].format(media=media))
-
-
 def question_for(task: str, *, options: Sequence[str] = (), modality: str = "image", text: str = "") -> str:
     """The question for a record of task kind ``task`` (before styling and pre/post prompts).
 
@@ -127,16 +84,20 @@ def question_for(task: str, *, options: Sequence[str] = (), modality: str = "ima
     (:data:`CLOSED_SET_TASKS`) only. Evaluation (``hooks.doc_to_text``) and the
     training export both render their prompts through this one function.
     """
-    if task == "emotion_closed":
-        return closed_set_prompt(options, modality=modality, text=text)
-    if task == "intent":
-        return intent_prompt(options, modality=modality, text=text)
-    if task == "emotion_open":
-        return open_set_prompt(modality=modality, text=text)
+    media = _MEDIA_NOUN.get(modality, "image")
+    context = _TEXT_CONTEXT.format(media=media, text=text.strip()) if text and text.strip() else ""
     if task in _BINARY_QUESTION:
-        return binary_prompt(task, modality=modality, text=text)
-    raise ValueError(f"no prompt for task kind {task!r}; known: emotion_closed, intent, emotion_open, "
-                     f"{', '.join(_BINARY_QUESTION)}")
+        return f"{context}{_BINARY_QUESTION[task].format(media=media)} Answer yes or no."
+    if task not in _ASKS:
+        raise ValueError(f"no prompt for task kind {task!r}; known: {', '.join(_ASKS)}, {', '.join(_BINARY_QUESTION)}")
+    questions, ask_back = _ASKS[task]
+    question = questions.get(modality, questions["image"])
+    return f"{context}{question} {ask_back.format(options=', '.join(options))}"
+
+
+def closed_set_prompt(options: Sequence[str], *, modality: str = "image", text: str = "") -> str:
+    """Our closed-set emotion question: the options in the given order, one word asked back."""
+    return question_for("emotion_closed", options=options, modality=modality, text=text)
 
 
 def apply_style(prompt: str, style: str) -> str:

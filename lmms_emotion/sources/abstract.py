@@ -39,7 +39,8 @@ from lmms_emotion.sources.common import (
     safe_relative,
     seeded_image_records,
 )
-from lmms_emotion.scoring.labels import get_dataset_table, get_label_set
+from lmms_emotion.scoring.labels import get_label_set
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "abstract"
 DESCRIPTION = "Abstract paintings: 8 Mikels emotions by majority vote (ties left out); seeded 80/20 split."

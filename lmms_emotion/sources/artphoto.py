@@ -29,7 +29,7 @@ from lmms_emotion.sources.common import (
     require_dir,
     seeded_image_records,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "artphoto"
 DESCRIPTION = "ArtPhoto: 8 Mikels emotions encoded in file names, 806 images; seeded 80/20 split."

@@ -38,7 +38,7 @@ from lmms_emotion.sources.common import (
     require_dir,
     safe_relative,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "emoset"
 DESCRIPTION = "EmoSet-118K: 8 Mikels emotions with visual attributes (official or EmoVIT split lists)."

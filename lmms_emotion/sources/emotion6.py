@@ -46,7 +46,7 @@ from lmms_emotion.sources.common import (
     safe_relative,
     seeded_image_records,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "emotion6"
 DESCRIPTION = "Emotion6: 6 Ekman emotions (+ neutral votes), 1,980 images; seeded 80/20 split."

@@ -29,7 +29,7 @@ from lmms_emotion.sources.common import (
     require_dir,
     safe_relative,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "emotionroi"
 DESCRIPTION = "EmotionROI: 6 Ekman emotions, 1,980 images, official training/testing lists."

@@ -32,7 +32,7 @@ from lmms_emotion.sources.common import (
     require_dir,
     seeded_image_records,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "fi"
 DESCRIPTION = "FI (Flickr & Instagram): 8 Mikels emotions, one folder each; seeded 80/5/15 split."

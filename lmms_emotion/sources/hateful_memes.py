@@ -35,7 +35,7 @@ from lmms_emotion.sources.common import (
     require_dir,
     safe_relative,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "hateful_memes"
 DESCRIPTION = "Facebook Hateful Memes: hateful yes/no for memes (image + caption); official splits."

@@ -46,7 +46,7 @@ from lmms_emotion.sources.common import (
     require_dir,
     safe_relative,
 )
-from lmms_emotion.scoring.labels import INTENTONOMY_RELEASE_NAMES, get_dataset_table
+from lmms_emotion.sources.release_labels import INTENTONOMY_RELEASE_NAMES, get_dataset_table
 
 NAME = "intentonomy"
 DESCRIPTION = "Intentonomy: 28 human intents behind Unsplash photos, one gold intent per image; official splits."

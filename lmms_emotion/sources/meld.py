@@ -38,7 +38,7 @@ from lmms_emotion.sources.common import (
     relative_to_raw,
     require_dir,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "meld"
 DESCRIPTION = "MELD: 7 emotions (Ekman's six + neutral) of Friends utterances, video clips; official splits."

@@ -41,7 +41,7 @@ from lmms_emotion.sources.common import (
     safe_relative,
     stratified_splits,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "memotion"
 DESCRIPTION = "Memotion 7k: funny yes/no for memes (image + caption); seeded split stratified by humour level."

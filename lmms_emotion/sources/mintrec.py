@@ -35,7 +35,7 @@ from lmms_emotion.sources.common import (
     require_dir,
     safe_relative,
 )
-from lmms_emotion.scoring.labels import MINTREC_COARSE, get_dataset_table
+from lmms_emotion.sources.release_labels import MINTREC_COARSE, get_dataset_table
 
 NAME = "mintrec"
 DESCRIPTION = "MIntRec: 20 conversational intents of Superstore utterances, video clips; official splits."

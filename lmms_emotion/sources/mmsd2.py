@@ -33,7 +33,7 @@ from lmms_emotion.sources.common import (
     load_json_file,
     require_dir,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "mmsd2"
 DESCRIPTION = "MMSD2.0: sarcasm yes/no for tweets (image + text), the corrected Cai et al. Twitter data; official splits."

@@ -47,7 +47,7 @@ from lmms_emotion.sources.common import (
     require_dir,
     stratified_splits,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "mustard"
 DESCRIPTION = "MUStARD: sarcasm yes/no in TV-show utterances (with dialogue context), video clips; seeded split."

@@ -31,7 +31,7 @@ from lmms_emotion.sources.common import (
     require_dir,
     seeded_image_records,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "unbiasedemo"
 DESCRIPTION = "UnbiasedEmo: 6 emotions over shared objects, 3,045 images; seeded 80/20 split."

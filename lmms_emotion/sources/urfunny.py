@@ -45,7 +45,7 @@ from lmms_emotion.sources.common import (
     relative_to_raw,
     require_dir,
 )
-from lmms_emotion.scoring.labels import get_dataset_table
+from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "urfunny"
 DESCRIPTION = "UR-FUNNY V2: humorous punchline yes/no in TED-talk clips (context in meta); official folds."

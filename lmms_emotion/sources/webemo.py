@@ -6,7 +6,7 @@ download scripts read)::
     <raw>/train25.txt     one "<image URL> <class index>" per line, space-separated
     <raw>/test25.txt      the official test list, same format
 
-The class index (0-24) follows :data:`~lmms_emotion.scoring.labels.WEBEMO_RELEASE_ORDER`
+The class index (0-24) follows :data:`~lmms_emotion.sources.release_labels.WEBEMO_RELEASE_ORDER`
 (alphabetical: affection, cheerfullness, confusion, ..., zest, in the release's
 spelling). WEBEmo ships URLs, not images: download each URL into ``<raw>/images/``
 (any sub-folder), named by the URL's file name, optionally prefixed with its class
@@ -42,7 +42,7 @@ from lmms_emotion.sources.common import (
     read_text_file,
     require_dir,
 )
-from lmms_emotion.scoring.labels import get_dataset_table, webemo_levels
+from lmms_emotion.sources.release_labels import get_dataset_table, webemo_levels
 
 NAME = "webemo"
 DATASETS = ("webemo25", "webemo7", "webemo2")

@@ -16,7 +16,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from lmms_emotion.scoring.labels import INTENTONOMY28, INTENTONOMY_RELEASE_NAMES
+from lmms_emotion.scoring.labels import INTENTONOMY28
+from lmms_emotion.sources.release_labels import INTENTONOMY_RELEASE_NAMES
 from lmms_emotion.testing.media_files import write_image
 
 SPLITS = ("train", "val", "test")

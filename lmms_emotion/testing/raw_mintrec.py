@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmms_emotion.scoring.labels import _MINTREC_INTENTS
+from lmms_emotion.scoring.labels import MINTREC20
+from lmms_emotion.sources.release_labels import MINTREC_RELEASE_NAMES
 from lmms_emotion.testing.media_files import write_video
 
 TSV = {"train": "train.tsv", "val": "dev.tsv", "test": "test.tsv"}
-RAW_LABELS = tuple(raw for raw, _canonical, _forms in _MINTREC_INTENTS)
-CANONICAL = {raw: canonical for raw, canonical, _forms in _MINTREC_INTENTS}
+RAW_LABELS = MINTREC_RELEASE_NAMES
+CANONICAL = dict(zip(MINTREC_RELEASE_NAMES, MINTREC20.labels))
 
 
 def write_mintrec(raw: str | Path, *, per_class: dict[str, int] | None = None, seed: int = 0,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmms_emotion.scoring.labels import WEBEMO_RELEASE_ORDER, get_dataset_table
+from lmms_emotion.sources.release_labels import WEBEMO_RELEASE_ORDER, get_dataset_table
 from lmms_emotion.testing.media_files import write_image
 
 
