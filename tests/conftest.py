@@ -19,6 +19,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ["HF_HOME"] = str(_SESSION_TMP / "hf_home")
 os.environ["HF_DATASETS_CACHE"] = str(_SESSION_TMP / "hf_datasets")
 os.environ["LMMS_EMOTION_DATA"] = str(_SESSION_TMP / "data_root_unset")
+os.environ["XDG_CACHE_HOME"] = str(_SESSION_TMP / "xdg_cache")  # the judge cache (lmms_emotion.judge_cache)
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("WANDB_MODE", "disabled")
 

@@ -92,7 +92,8 @@ def test_plain_lmms_eval_with_the_judge_in_the_yaml(emobench_root, judge_server,
                     "--model_args", "response=A deep saudade.",
                     "--tasks", "emobench_emotion_open_image,emobench_emotion_open_video",
                     "--output_path", str(out), "--log_samples"],
-                   data_root=emobench_root, OPENAI_API_URL=judge_server.base_url, OPENAI_API_KEY=SECRET)
+                   data_root=emobench_root, OPENAI_API_URL=judge_server.base_url, OPENAI_API_KEY=SECRET,
+                   XDG_CACHE_HOME=str(tmp_path / "xdg_cache"))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     # one request per distinct question: the image task holds two label sets (Mikels-8: EmoSet, FI;
     # Ekman-6: EmotionROI), the video task one (MELD)

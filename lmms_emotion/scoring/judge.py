@@ -19,8 +19,8 @@ endpoints are the provider's own (``OPENAI_API_KEY`` and ``OPENAI_API_URL`` for
 ``openai``; ``LLM_JUDGE_URL`` for ``local``), as for every lmms-eval task that judges.
 
 **Cost.** Requests go out with temperature 0; identical questions (same categories, same
-answer) are asked once per process, also when asked from several threads at once
-(lmms-eval's llm_judge has no cache, so this module keeps the in-process one).
+answer) are asked once per process, also from several threads at once. lmms-eval's llm_judge
+has no cache; a caller may pass a caching ``server`` (the lmms-emotion plugin's tasks do).
 
 **Failures** do not stop the run: that answer stays unplaced and is marked ``judge_error``;
 after a provider error (it already retried) :data:`MAX_CONSECUTIVE_FAILURES` times in a
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -106,10 +106,23 @@ def settings_from_yaml(path: str | Path) -> JudgeSettings | None:
     return JudgeSettings.from_metadata(data.get("metadata"), source=str(path))
 
 
+def _clean(answer: str) -> str:
+    return " ".join(str(answer).split())[:MAX_ANSWER_CHARS]
+
+
 def judge_messages(answer: str, categories: Sequence[str]) -> list[dict[str, str]]:
     """The chat request for one answer: the categories and the answer (never the gold label)."""
-    text = " ".join(str(answer).split())[:MAX_ANSWER_CHARS].replace('"', "'")
-    return [{"role": "user", "content": _USER.format(categories=", ".join(categories), answer=text)}]
+    return [{"role": "user", "content": _USER.format(categories=", ".join(categories),
+                                                     answer=_clean(answer).replace('"', "'"))}]
+
+
+def server_config(settings: JudgeSettings):
+    """The ``lmms_eval.llm_judge.ServerConfig`` of a judge: temperature 0 and :data:`SYSTEM_PROMPT`."""
+    from lmms_eval.llm_judge import ServerConfig
+
+    s = settings
+    return ServerConfig(model_name=s.model, temperature=0.0, max_tokens=s.max_tokens, timeout=s.timeout,
+                        num_retries=s.num_retries, retry_delay=s.retry_delay, system_prompt=SYSTEM_PROMPT)
 
 
 @dataclass(frozen=True)
@@ -134,17 +147,14 @@ class OpenSetJudge:
 
     def _get_server(self):
         if self._server is None:
-            from lmms_eval.llm_judge import ServerConfig, get_server
+            from lmms_eval.llm_judge import get_server
 
-            s = self.settings
-            config = ServerConfig(model_name=s.model, temperature=0.0, max_tokens=s.max_tokens, timeout=s.timeout,
-                                  num_retries=s.num_retries, retry_delay=s.retry_delay, system_prompt=SYSTEM_PROMPT)
-            self._server = get_server(s.provider, config)
+            self._server = get_server(self.settings.provider, server_config(self.settings))
         return self._server
 
     def ask(self, answer: str, categories: Sequence[str]) -> JudgeReply:
         """The judge's category for ``answer`` (blocks; identical questions share one request)."""
-        key = (tuple(categories), " ".join(str(answer).split())[:MAX_ANSWER_CHARS])
+        key = (tuple(categories), _clean(answer))
         with self._lock:
             self._counts["asked"] += 1
             future = self._answers.get(key)
@@ -198,14 +208,20 @@ _JUDGES: dict[JudgeSettings, OpenSetJudge] = {}
 _JUDGES_LOCK = threading.Lock()
 
 
-def judge_for(settings: JudgeSettings | None) -> OpenSetJudge | None:
-    """The process's judge for ``settings`` (created on first use; no request is sent here), or None."""
+def judge_for(settings: JudgeSettings | None, make_server: Callable[[JudgeSettings], Any] | None = None
+              ) -> OpenSetJudge | None:
+    """The process's judge for ``settings`` (created on first use; no request is sent here), or None.
+
+    ``make_server(settings)`` gives the server it asks (an ``evaluate(request)`` and a ``config``,
+    e.g. a caching wrapper); the first call for the settings decides. Default: ``lmms_eval.llm_judge``.
+    """
     if settings is None:
         return None
     with _JUDGES_LOCK:
         judge = _JUDGES.get(settings)
         if judge is None:
-            judge = _JUDGES[settings] = OpenSetJudge(settings)
+            server = make_server(settings) if make_server is not None else None
+            judge = _JUDGES[settings] = OpenSetJudge(settings, server=server)
         return judge
 
 

@@ -37,9 +37,11 @@ PACKAGE = "lmms_emotion.scoring"
 """The scoring package the plugin's task folders import; the export copies it verbatim."""
 UPSTREAM_PACKAGE = "lmms_eval.tasks._task_utils.emotion"
 """Where the copy lives upstream (lmms-eval's shared task code, next to ``media_resolver`` and ``mcq_extract``)."""
-PLUGIN_ONLY_IMPORTS = {"lmms_emotion.task_utils": {"load_docs"}}
+PLUGIN_ONLY_IMPORTS = {"lmms_emotion.task_utils": {"load_docs"}, "lmms_emotion.judge_cache": {"judge_for"}}
 """Plugin imports a task folder's ``utils.py`` may make that the export drops: the data-root loader
-(``process_docs``), which exported tasks replace by the hub dataset."""
+(``process_docs``), which exported tasks replace by the hub dataset, and the judge with a disk cache
+(``judge_cache.judge_for``, imported after the scoring package's ``judge_for``, which it shadows in
+the plugin and which stays in the export)."""
 MAX_UTILS_LINES = 300
 COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
 

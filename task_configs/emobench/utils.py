@@ -21,6 +21,8 @@ from lmms_emotion.scoring.hooks import (  # noqa: F401
     emobench_results_hook,
 )
 from lmms_emotion.scoring.judge import judge_for, settings_from_yaml
+from lmms_emotion.judge_cache import judge_for  # noqa: F811  (plugin only: replies cached on disk; export drops it)
 from lmms_emotion.task_utils import load_docs  # noqa: F401  (plugin only: the data root; the export drops it)
 
-process_results_emobench = emobench_results_hook(judge_for(settings_from_yaml(Path(__file__).with_name("_default_template_yaml"))))
+_JUDGE_SETTINGS = settings_from_yaml(Path(__file__).with_name("_default_template_yaml"))
+process_results_emobench = emobench_results_hook(judge_for(_JUDGE_SETTINGS))
