@@ -69,6 +69,7 @@ def check_task_records(task_names: Sequence[str], index: dict) -> str | None:
 
     # discovery._index_file: the index a task YAML names (the one place that follows `include:`)
     from lmms_emotion.discovery import _index_file, leaf_tasks
+    from lmms_emotion.jsonl import read_jsonl
     from lmms_emotion.task_utils import DataNotBuiltError, read_task_docs, task_index_rows
 
     checked: set[str] = set()
@@ -76,8 +77,7 @@ def check_task_records(task_names: Sequence[str], index: dict) -> str | None:
         index_file = _index_file(index[name])
         if index_file is None:
             continue
-        lines = [json.loads(line) for line in index_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-        for row in task_index_rows(lines):
+        for row in task_index_rows(read_jsonl(index_file)):
             key = json.dumps(row, sort_keys=True)
             if key in checked:
                 continue

@@ -15,8 +15,9 @@ Reading::
 Blank lines are skipped. A line that is not JSON raises :class:`JsonlError` (a
 ``ValueError`` carrying ``path``, ``line`` and ``reason``, so callers with their own error
 type, such as ``RecordError``, can re-raise with the same location). Pass
-``invalid="skip"`` for files where a damaged line costs only itself (a cache), and
-``missing_ok=True`` to read an absent file as empty. ``offset``/``length`` are byte
+``invalid="skip"`` for files where a damaged line costs only itself (a cache), a
+callable to hand each :class:`JsonlError` to your own policy instead (count, log, raise
+your own error), and ``missing_ok=True`` to read an absent file as empty. ``offset``/``length`` are byte
 positions of the line, for callers that index a file and ``pread`` entries back.
 
 Writing a whole file (readers never see half of it; the old file stays until the new
@@ -43,7 +44,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -70,7 +71,11 @@ class JsonlRow(NamedTuple):
     length: int
 
 
-def iter_jsonl(path: str | os.PathLike, *, invalid: Literal["raise", "skip"] = "raise",
+OnInvalid = Literal["raise", "skip"] | Callable[[JsonlError], None]
+"""What a reader does with a damaged line: raise, skip it, or call this with its :class:`JsonlError`."""
+
+
+def iter_jsonl(path: str | os.PathLike, *, invalid: OnInvalid = "raise",
                missing_ok: bool = False) -> Iterator[JsonlRow]:
     """Yield a :class:`JsonlRow` per non-blank line of ``path`` (see the module docstring)."""
     path = Path(path)
@@ -95,9 +100,11 @@ def iter_jsonl(path: str | os.PathLike, *, invalid: Literal["raise", "skip"] = "
                 continue
             if invalid == "raise":
                 raise JsonlError(path, number, reason)
+            if callable(invalid):
+                invalid(JsonlError(path, number, reason))
 
 
-def read_jsonl(path: str | os.PathLike, *, invalid: Literal["raise", "skip"] = "raise",
+def read_jsonl(path: str | os.PathLike, *, invalid: OnInvalid = "raise",
                missing_ok: bool = False) -> list[Any]:
     """Every value of ``path``, in file order (:func:`iter_jsonl` without the positions)."""
     return [row.value for row in iter_jsonl(path, invalid=invalid, missing_ok=missing_ok)]

@@ -28,8 +28,6 @@ put a converted delta over a base model, with the same strict checks.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import json
 import os
 import pickle
 import re
@@ -39,6 +37,9 @@ from pathlib import Path
 from typing import Any
 
 import torch
+
+from lmms_emotion.hashing import file_sha256
+from lmms_emotion.jsonl import write_json
 
 CONVERTER_VERSION = "1"
 DELTA_FORMAT = "lmms-emotion/emovit-delta"
@@ -222,20 +223,6 @@ class Checkpoint:
     kind: str  # "state_dict" | "lavis_runner_checkpoint" | "pickled_module" | "safetensors"
     root_class: str | None = None
     notes: list[str] = field(default_factory=list)
-
-
-def sha256_file(path: str | os.PathLike, chunk: int = 1 << 24) -> str:
-    """Hex sha256 of a file, read in chunks, with a progress bar for large files (checkpoints are many GB)."""
-    from tqdm import tqdm
-
-    size = os.path.getsize(path)
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle, tqdm(total=size, unit="B", unit_scale=True, desc="sha256",
-                                          disable=size < (256 << 20)) as bar:
-        while block := handle.read(chunk):
-            digest.update(block)
-            bar.update(len(block))
-    return digest.hexdigest()
 
 
 def _pickle_reason(exc: Exception) -> str:
@@ -459,7 +446,7 @@ def _provenance(checkpoint_path: Path, checkpoint: Checkpoint, conversion: Conve
         "base_model": display_name(base),
         "source": {
             "file": checkpoint_path.name,
-            "sha256": sha256_file(checkpoint_path),
+            "sha256": file_sha256(checkpoint_path),
             "size_bytes": checkpoint_path.stat().st_size,
             "format": checkpoint.kind,
             "root_class": checkpoint.root_class,
@@ -538,12 +525,6 @@ InstructBLIP and Vicuna, apply. Cite the EmoVIT paper (Xie et al., CVPR 2024) wh
 """
 
 
-def _write_json(path: Path, data: Mapping[str, Any]) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def convert_checkpoint(checkpoint_path: str | os.PathLike, out_dir: str | os.PathLike, *,
                        base: str | os.PathLike = DEFAULT_BASE, full: bool = False,
                        allow_pickle: bool = False) -> dict[str, Any]:
@@ -568,11 +549,11 @@ def convert_checkpoint(checkpoint_path: str | os.PathLike, out_dir: str | os.Pat
         apply_delta(model, conversion.delta, source=checkpoint_path.name)
         model.save_pretrained(str(out))
         InstructBlipProcessor.from_pretrained(os.fspath(base)).save_pretrained(str(out))
-        _write_json(out / CONVERSION_INFO, info)
+        write_json(out / CONVERSION_INFO, info)
     else:
         save_file({k: v.clone() for k, v in conversion.delta.items()}, str(out / DELTA_WEIGHTS),
                   metadata={"format": DELTA_FORMAT, "source_sha256": info["source"]["sha256"]})
-        _write_json(out / DELTA_INFO, info)
+        write_json(out / DELTA_INFO, info)
     (out / "README.md").write_text(model_card(info), encoding="utf-8")
     return info
 

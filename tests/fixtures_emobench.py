@@ -3,7 +3,6 @@ from them, data roots holding only some sources, and a judge server on loopback.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -53,10 +52,6 @@ def root_with_sources(sources_root: Path, target: Path, names: tuple[str, ...]) 
     for name in names:
         (target / name).symlink_to(sources_root / name, target_is_directory=True)
     return target
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def make_judge_server(verdicts: dict[str, str], **kwargs):

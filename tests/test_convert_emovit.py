@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -18,7 +19,6 @@ from lmms_emotion.models.convert_emovit import (
     PickleRefusedError,
     convert_checkpoint,
     lavis_to_hf_key,
-    sha256_file,
 )
 
 # --- a LAVIS-layout checkpoint for the tiny model, written from the reference table ---------------
@@ -115,7 +115,7 @@ def test_state_dict_converts_and_loads_with_no_missing_or_unexpected_keys(
     info = json.loads((out / DELTA_INFO).read_text())
     wanted = expected_delta(lavis)
     assert info["counts"]["delta_tensors"] == len(wanted) == len(info["delta_keys"])
-    assert info["source"]["sha256"] == sha256_file(checkpoint)
+    assert info["source"]["sha256"] == hashlib.sha256(checkpoint.read_bytes()).hexdigest()
     assert info["counts"]["frozen_tensors_skipped"] == {"frozen vision encoder (EVA ViT-g)": 4,
                                                         "frozen language model (Vicuna)": 2}
     assert list(info["counts"]["ignored"]) == ["Qformer.bert.embeddings.position_ids"]

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from lmms_emotion.jsonl import read_jsonl
 from tests.fixtures_data import run_cli
 from tests.fixtures_emobench import (
     EMOBENCH_SOURCES,
     EMOBENCH_TASKS,
     build_dataset,
-    read_jsonl,
     root_with_sources,
 )
 

@@ -44,6 +44,15 @@ def test_a_bad_line_names_file_and_line_unless_skipped(tmp_path):
         read_jsonl(path)
 
 
+def test_a_callable_decides_about_each_bad_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"a": 1}\n{"a": \n\xff\xfe\n{"c": 3}\n')
+    seen: list[JsonlError] = []
+    assert read_jsonl(path, invalid=seen.append) == [{"a": 1}, {"c": 3}]
+    assert [(e.path, e.line) for e in seen] == [(path, 2), (path, 3)]
+    assert "at column" in seen[0].reason and seen[1].reason.startswith("not UTF-8")
+
+
 def test_missing_file_is_an_error_or_empty(tmp_path):
     with pytest.raises(FileNotFoundError, match="absent.jsonl does not exist"):
         read_jsonl(tmp_path / "absent.jsonl")

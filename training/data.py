@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lmms_emotion.jsonl import JsonlError, iter_jsonl
 from lmms_emotion.records import RecordError
 
 MEDIA_TOKENS = {"image": "<image>", "video": "<video>"}
@@ -175,13 +176,11 @@ def iter_json_rows(path: str | os.PathLike) -> Iterator[tuple[int, Any]]:
     stripped = text.lstrip()
     decoder = json.JSONDecoder()
     if not stripped.startswith("["):
-        for number, raw in enumerate(text.splitlines(), start=1):
-            if raw.strip():
-                try:
-                    yield number, json.loads(raw)
-                except json.JSONDecodeError as err:
-                    raise RecordError(f"not valid JSON ({err.msg} at column {err.colno})", path=path,
-                                      line=number) from None
+        try:
+            for row in iter_jsonl(path):
+                yield row.line, row.value
+        except JsonlError as err:
+            raise RecordError(f"not valid JSON ({err.reason})", path=path, line=err.line) from None
         return
     pos = len(text) - len(stripped) + 1
 

@@ -34,6 +34,7 @@ from typing import Any
 from transformers import Trainer
 from transformers.trainer_pt_utils import LengthGroupedSampler
 
+from lmms_emotion.jsonl import atomic_write_text
 from lmms_emotion.training.args import RecipeArguments, RecipeTrainingArguments, dump_arguments
 from lmms_emotion.training.callbacks import DatasetEpochCallback, StepsRunCallback
 from lmms_emotion.training.data import TrainingExample, load_examples
@@ -327,7 +328,7 @@ def run(recipe: RecipeArguments, args: RecipeTrainingArguments, parts: RecipePar
     trainer = build_trainer(args, parts)
     if trainer.is_world_process_zero():
         output_dir.mkdir(parents=True, exist_ok=True)
-        _write_text(output_dir / CONFIG_FILE, dump_arguments(recipe, args))
+        atomic_write_text(output_dir / CONFIG_FILE, dump_arguments(recipe, args))
     result = trainer.train(resume_from_checkpoint=resume_from)
     # the recipe gathers the trained weights (a collective under FSDP/DeepSpeed) on every rank
     final_info = parts.write_final(trainer, output_dir)
@@ -339,7 +340,7 @@ def run(recipe: RecipeArguments, args: RecipeTrainingArguments, parts: RecipePar
                    "started_at_step": steps.started_at_step, "steps_run": steps.steps_run,
                    "train_metrics": result.metrics, "trainable": parts.trainable_summary, "data": parts.data_summary,
                    "final": final_info, "versions": library_versions()}
-        _write_text(output_dir / SUMMARY_FILE, json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n")
+        atomic_write_text(output_dir / SUMMARY_FILE, json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n")
         log(f"final model written to {output_dir} (step {trainer.state.global_step}); evaluate it with: "
             f"lmms-emotion eval --model {parts.eval_model} --model_args pretrained={output_dir} --tasks <tasks>")
         if recipe.eval_task_list():
@@ -425,12 +426,6 @@ def library_versions() -> dict[str, str]:
         except PackageNotFoundError:
             continue
     return out
-
-
-def _write_text(path: Path, text: str) -> None:
-    from lmms_emotion.jsonl import atomic_write_text
-
-    atomic_write_text(path, text)
 
 
 def trainable_summary(model: Any, groups: dict[str, Callable[[str], bool]]) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lmms_emotion.jsonl import JsonlError, iter_jsonl
+
 RESULTS_SUFFIX = "_results.json"
 PREFERRED_FILTER = "none"
 
@@ -182,15 +184,8 @@ def _sample_values(line: dict) -> dict[str, float | None]:
 def read_samples(path: str | os.PathLike) -> list[Sample]:
     """Parse an lmms-eval ``*_samples_<task>.jsonl`` file."""
     samples = []
-    path = Path(path)
-    with path.open("r", encoding="utf-8") as handle:
-        for line_no, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                line = json.loads(raw)
-            except json.JSONDecodeError as err:
-                raise ReportError(f"{path}:{line_no}: not valid JSON ({err.msg}); is the file truncated?") from None
+    try:
+        for line_no, line, _offset, _length in iter_jsonl(path):
             if "doc_id" not in line:
                 raise ReportError(f"{path}:{line_no}: no doc_id; not an lmms-eval samples file")
             item = _item_of(line)
@@ -209,6 +204,8 @@ def read_samples(path: str | os.PathLike) -> list[Sample]:
                 response=_response(line),
                 values=_sample_values(line),
             ))
+    except JsonlError as err:
+        raise ReportError(f"{err.path}:{err.line}: not valid JSON ({err.reason}); is the file truncated?") from None
     return samples
 
 
