@@ -20,13 +20,9 @@ import pytest
 
 from lmms_emotion.records import Media, Record
 from lmms_emotion.sources import get_source
-from lmms_emotion.sources.common import (
-    BuildError,
-    BuildOptions,
-    BuildResult,
-    check_split_leakage,
-    verify_media,
-)
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult
+from lmms_emotion.sources.split_leakage import check_split_leakage
+from lmms_emotion.sources.verify_cache import verify_media
 from lmms_emotion.testing.raw_layouts import available_writers, write_sample
 
 MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".mp4"}

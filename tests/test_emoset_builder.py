@@ -11,7 +11,7 @@ import pytest
 from lmms_emotion.cli import main
 from lmms_emotion.records import read_records
 from lmms_emotion.sources import emoset
-from lmms_emotion.sources.common import BuildError, BuildOptions
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions
 from lmms_emotion.testing.media_files import write_corrupt_image
 from lmms_emotion.testing.raw_emoset import write_emoset
 

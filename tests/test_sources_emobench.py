@@ -22,6 +22,7 @@ import pytest
 
 from lmms_emotion.cli import main
 from lmms_emotion.records import read_records
+from lmms_emotion.scoring.labels import get_label_set
 from lmms_emotion.sources import (
     available_sources,
     hateful_memes,
@@ -33,8 +34,7 @@ from lmms_emotion.sources import (
     mustard,
     urfunny,
 )
-from lmms_emotion.sources.common import BuildError, BuildOptions
-from lmms_emotion.scoring.labels import get_label_set
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions
 from lmms_emotion.sources.release_labels import MINTREC_COARSE, get_dataset_table
 from lmms_emotion.testing.media_files import (
     write_corrupt_image,

@@ -18,9 +18,9 @@ import pytest
 
 from lmms_emotion.cli import main
 from lmms_emotion.records import read_records
-from lmms_emotion.sources import abstract, artphoto, emotion6, emotionroi, fi, unbiasedemo, webemo
-from lmms_emotion.sources.common import BuildError, BuildOptions
 from lmms_emotion.scoring.labels import WEBEMO_7_TO_2, WEBEMO_25_TO_7, get_label_set
+from lmms_emotion.sources import abstract, artphoto, emotion6, emotionroi, fi, unbiasedemo, webemo
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions
 from lmms_emotion.sources.release_labels import WEBEMO_RELEASE_ORDER
 from lmms_emotion.testing.media_files import write_corrupt_image, write_image
 from lmms_emotion.testing.raw_abstract import write_abstract

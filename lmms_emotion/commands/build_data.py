@@ -51,7 +51,9 @@ def _parse_options(pairs: list[str]) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     from lmms_emotion.paths import data_root
     from lmms_emotion.sources import get_source
-    from lmms_emotion.sources.common import BuildError, BuildOptions, check_split_leakage, write_dataset
+    from lmms_emotion.sources.builder_api import BuildError, BuildOptions
+    from lmms_emotion.sources.dataset_writer import write_dataset
+    from lmms_emotion.sources.split_leakage import check_split_leakage
 
     root = data_root(args.data_root)
     module = get_source(args.dataset)

@@ -2,9 +2,9 @@
 
 Every builder module here exposes ``NAME`` (the ``build-data`` name), ``DESCRIPTION``,
 ``OBTAIN`` (where to get the raw release) and ``build(options: BuildOptions) ->
-BuildResult``. Builders are found by scanning this package (``common`` and ``_private``
-modules excluded), so adding a dataset means adding one module; each is imported only
-when listed or built.
+BuildResult``. Builders are found by scanning this package (the shared machinery named
+in ``_NOT_BUILDERS`` and ``_private`` modules excluded), so adding a dataset means adding
+one module; each is imported only when listed or built.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import importlib
 import pkgutil
 from types import ModuleType
 
-_NOT_BUILDERS = {"common"}
+_NOT_BUILDERS = {"builder_api", "dataset_writer", "media_checks", "raw_files", "release_labels", "seeded_splits",
+                 "split_leakage", "verify_cache"}
 
 
 def available_sources() -> list[str]:

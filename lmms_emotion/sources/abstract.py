@@ -26,21 +26,12 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from lmms_emotion.sources.common import (
-    BuildError,
-    BuildOptions,
-    BuildResult,
-    IssueLog,
-    ListedImage,
-    link_media,
-    read_text_file,
-    require_dir,
-    require_file,
-    safe_relative,
-    seeded_image_records,
-)
 from lmms_emotion.scoring.labels import get_label_set
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult, IssueLog
+from lmms_emotion.sources.dataset_writer import link_media
+from lmms_emotion.sources.raw_files import read_text_file, require_dir, require_file, safe_relative
 from lmms_emotion.sources.release_labels import get_dataset_table
+from lmms_emotion.sources.seeded_splits import ListedImage, seeded_image_records
 
 NAME = "abstract"
 DESCRIPTION = "Abstract paintings: 8 Mikels emotions by majority vote (ties left out); seeded 80/20 split."

@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lmms_emotion.records import Media, Record, RecordError, iter_records
-from lmms_emotion.sources.common import BuildError, BuildOptions, BuildResult, IssueLog
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult, IssueLog
 
 NAME = "emobench"
 DESCRIPTION = ("EmoBench, rebuilt from public sources: six sub-tasks (Emo-C, Emo-O, intent, hate, humor, "

@@ -32,21 +32,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from lmms_emotion.sources.common import (
-    BuildError,
-    BuildOptions,
-    BuildResult,
-    IssueLog,
-    ListedImage,
-    build_option,
-    link_media,
-    read_text_file,
-    require_dir,
-    require_file,
-    safe_relative,
-    seeded_image_records,
-)
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult, IssueLog, build_option
+from lmms_emotion.sources.dataset_writer import link_media
+from lmms_emotion.sources.raw_files import read_text_file, require_dir, require_file, safe_relative
 from lmms_emotion.sources.release_labels import get_dataset_table
+from lmms_emotion.sources.seeded_splits import ListedImage, seeded_image_records
 
 NAME = "emotion6"
 DESCRIPTION = "Emotion6: 6 Ekman emotions (+ neutral votes), 1,980 images; seeded 80/20 split."

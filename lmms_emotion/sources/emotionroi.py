@@ -17,18 +17,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from lmms_emotion.records import Media, Record
-from lmms_emotion.sources.common import (
-    BuildError,
-    BuildOptions,
-    BuildResult,
-    IssueLog,
-    PendingItem,
-    keep_readable,
-    link_media,
-    read_text_file,
-    require_dir,
-    safe_relative,
-)
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult, IssueLog
+from lmms_emotion.sources.dataset_writer import link_media
+from lmms_emotion.sources.media_checks import PendingItem, keep_readable
+from lmms_emotion.sources.raw_files import read_text_file, require_dir, safe_relative
 from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "emotionroi"

@@ -10,7 +10,7 @@ by the Mikels labels (amusement, anger, awe, contentment, disgust, excitement, f
 sadness); all eight must be present.
 
 FI has no official split. You et al. split it randomly 80/5/15 (train/val/test); we
-define that split seeded and class-stratified (:func:`~lmms_emotion.sources.common.stratified_splits`,
+define that split seeded and class-stratified (:func:`~lmms_emotion.sources.seeded_splits.stratified_splits`,
 ``--seed``, default 0) over every listed image, before any image is verified, so a
 skipped bad file does not move the others. Each record carries its split and the rule
 (``meta.split_rule``).
@@ -20,19 +20,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmms_emotion.sources.common import (
-    BuildError,
-    BuildOptions,
-    BuildResult,
-    IssueLog,
-    ListedImage,
-    is_hidden,
-    is_image_name,
-    link_media,
-    require_dir,
-    seeded_image_records,
-)
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult, IssueLog
+from lmms_emotion.sources.dataset_writer import link_media
+from lmms_emotion.sources.raw_files import is_hidden, is_image_name, require_dir
 from lmms_emotion.sources.release_labels import get_dataset_table
+from lmms_emotion.sources.seeded_splits import ListedImage, seeded_image_records
 
 NAME = "fi"
 DESCRIPTION = "FI (Flickr & Instagram): 8 Mikels emotions, one folder each; seeded 80/5/15 split."

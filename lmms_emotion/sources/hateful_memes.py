@@ -19,22 +19,14 @@ Each split file becomes a split of the same name (``train``, ``dev_seen``, ``tes
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from lmms_emotion.jsonl import iter_jsonl
 from lmms_emotion.records import Media, Record
-from lmms_emotion.sources.common import (
-    BuildError,
-    BuildOptions,
-    BuildResult,
-    IssueLog,
-    PendingItem,
-    keep_readable,
-    link_media,
-    read_text_file,
-    require_dir,
-    safe_relative,
-)
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult, IssueLog
+from lmms_emotion.sources.dataset_writer import link_media
+from lmms_emotion.sources.media_checks import PendingItem, keep_readable
+from lmms_emotion.sources.raw_files import require_dir, safe_relative
 from lmms_emotion.sources.release_labels import get_dataset_table
 
 NAME = "hateful_memes"
@@ -47,14 +39,8 @@ SPLIT_FILES = ("train", "dev_seen", "test_seen", "dev_unseen", "test_unseen", "d
 
 def _read_lines(path: Path, issues: IssueLog) -> list[tuple[int, dict]]:
     rows = []
-    for row, line in enumerate(read_text_file(path, NAME).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as err:
-            issues.report(path, row, f"not a JSON object ({err.msg}, column {err.colno})")
-            continue
+    for row, item, _offset, _length in iter_jsonl(
+            path, invalid=lambda err: issues.report(path, err.line, f"not a JSON object ({err.reason})")):
         if not isinstance(item, dict):
             issues.report(path, row, f"expected a JSON object, got {type(item).__name__}")
             continue

@@ -32,20 +32,10 @@ from collections import Counter
 from pathlib import Path
 
 from lmms_emotion.records import Media, Record
-from lmms_emotion.sources.common import (
-    BuildError,
-    BuildOptions,
-    BuildResult,
-    IssueLog,
-    PendingItem,
-    build_option,
-    find_first,
-    keep_readable,
-    link_media,
-    load_json_file,
-    require_dir,
-    safe_relative,
-)
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult, IssueLog, build_option
+from lmms_emotion.sources.dataset_writer import link_media
+from lmms_emotion.sources.media_checks import PendingItem, keep_readable
+from lmms_emotion.sources.raw_files import find_first, load_json_file, require_dir, safe_relative
 from lmms_emotion.sources.release_labels import INTENTONOMY_RELEASE_NAMES, get_dataset_table
 
 NAME = "intentonomy"

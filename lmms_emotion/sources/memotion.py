@@ -26,22 +26,12 @@ from __future__ import annotations
 from collections import Counter
 
 from lmms_emotion.records import Media, Record
-from lmms_emotion.sources.common import (
-    BuildError,
-    BuildOptions,
-    BuildResult,
-    IssueLog,
-    PendingItem,
-    describe_split,
-    keep_readable,
-    link_media,
-    read_table,
-    require_dir,
-    require_file,
-    safe_relative,
-    stratified_splits,
-)
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult, IssueLog
+from lmms_emotion.sources.dataset_writer import link_media
+from lmms_emotion.sources.media_checks import PendingItem, keep_readable
+from lmms_emotion.sources.raw_files import read_table, require_dir, require_file, safe_relative
 from lmms_emotion.sources.release_labels import get_dataset_table
+from lmms_emotion.sources.seeded_splits import describe_split, stratified_splits
 
 NAME = "memotion"
 DESCRIPTION = "Memotion 7k: funny yes/no for memes (image + caption); seeded split stratified by humour level."

@@ -30,24 +30,12 @@ from pathlib import Path
 
 from lmms_emotion.media import MediaError
 from lmms_emotion.records import Media, Record
-from lmms_emotion.sources.common import (
-    BuildError,
-    BuildOptions,
-    BuildResult,
-    IssueLog,
-    PendingItem,
-    build_option,
-    describe_split,
-    find_first,
-    keep_readable,
-    link_media,
-    load_json_file,
-    raw_child,
-    relative_to_raw,
-    require_dir,
-    stratified_splits,
-)
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult, IssueLog, build_option
+from lmms_emotion.sources.dataset_writer import link_media
+from lmms_emotion.sources.media_checks import PendingItem, keep_readable
+from lmms_emotion.sources.raw_files import find_first, load_json_file, raw_child, relative_to_raw, require_dir
 from lmms_emotion.sources.release_labels import get_dataset_table
+from lmms_emotion.sources.seeded_splits import describe_split, stratified_splits
 
 NAME = "mustard"
 DESCRIPTION = "MUStARD: sarcasm yes/no in TV-show utterances (with dialogue context), video clips; seeded split."

@@ -19,19 +19,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmms_emotion.sources.common import (
-    BuildError,
-    BuildOptions,
-    BuildResult,
-    IssueLog,
-    ListedImage,
-    is_hidden,
-    is_image_name,
-    link_media,
-    require_dir,
-    seeded_image_records,
-)
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult, IssueLog
+from lmms_emotion.sources.dataset_writer import link_media
+from lmms_emotion.sources.raw_files import is_hidden, is_image_name, require_dir
 from lmms_emotion.sources.release_labels import get_dataset_table
+from lmms_emotion.sources.seeded_splits import ListedImage, seeded_image_records
 
 NAME = "unbiasedemo"
 DESCRIPTION = "UnbiasedEmo: 6 emotions over shared objects, 3,045 images; seeded 80/20 split."

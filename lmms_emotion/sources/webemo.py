@@ -30,18 +30,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lmms_emotion.records import Media, Record
-from lmms_emotion.sources.common import (
-    BuildError,
-    BuildOptions,
-    BuildResult,
-    IssueLog,
-    PendingItem,
-    is_hidden,
-    keep_readable,
-    link_media,
-    read_text_file,
-    require_dir,
-)
+from lmms_emotion.sources.builder_api import BuildError, BuildOptions, BuildResult, IssueLog
+from lmms_emotion.sources.dataset_writer import link_media
+from lmms_emotion.sources.media_checks import PendingItem, keep_readable
+from lmms_emotion.sources.raw_files import is_hidden, read_text_file, require_dir
 from lmms_emotion.sources.release_labels import get_dataset_table, webemo_levels
 
 NAME = "webemo"
