@@ -63,7 +63,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -253,7 +253,7 @@ def largest_fitting_batch(start: int, run: Callable[[int], Any]) -> int:
         try:
             run(size)
             return size
-        except Exception as exc:  # noqa: BLE001 - only out-of-memory errors are retried
+        except Exception as exc:
             if not should_reduce_batch_size(exc) or size == 1:
                 raise
         clear_device_cache(garbage_collection=True)
@@ -479,7 +479,7 @@ class HFMultimodalLM(lmms):
         attn_implementation: str | None = None,
         max_batch_size: int | str | None = None,
         prefetch: int | str = 2,
-        compile: bool | str = False,  # noqa: A002 - the model arg's name (compile=true)
+        compile: bool | str = False,
         preprocess_on_device: bool | str = False,
         **generation_overrides: Any,
     ) -> None:
@@ -740,10 +740,20 @@ class HFMultimodalLM(lmms):
         samples = [self.build_sample(r) for r in batch]
         return samples, self.preprocess(samples)
 
+    def _preprocess_decoded(self, decoding: Sequence[Future]) -> tuple[list[Sample], Any]:
+        """A batch's samples, once the pool has decoded each one, and their :meth:`preprocess` result."""
+        samples = [future.result() for future in decoding]
+        return samples, self.preprocess(samples)
+
     def prefetched(self, batches: Iterable[Sequence[_Request]]
                    ) -> Iterator[tuple[Sequence[_Request], list[Sample], Any]]:
         """``(batch, samples, prepared)`` in order; the next ``prefetch`` batches are prepared in threads meanwhile.
 
+        Each request's media is decoded as its own task, so the ``prefetch`` threads share
+        one batch's decoding (the first batch, which nothing overlaps, is ready sooner);
+        the batch's :meth:`preprocess` is one more task, queued after its samples. The
+        pool's queue is first in, first out, so when a preprocess task starts, its samples
+        are already being decoded by other threads or done: it never waits on queued work.
         With ``prefetch=0`` every batch is decoded and preprocessed in the calling thread
         just before it runs (the serial mode benchmarks compare against).
         """
@@ -755,16 +765,19 @@ class HFMultimodalLM(lmms):
         with ThreadPoolExecutor(max_workers=self.prefetch, thread_name_prefix=PREFETCH_THREAD_PREFIX) as pool:
             try:
                 for batch in batches:
-                    pending.append((batch, pool.submit(self._prepare, batch)))
+                    decoding = [pool.submit(self.build_sample, request) for request in batch]
+                    pending.append((batch, decoding, pool.submit(self._preprocess_decoded, decoding)))
                     if len(pending) > self.prefetch:
-                        ready, future = pending.popleft()
+                        ready, _, future = pending.popleft()
                         yield (ready, *future.result())
                 while pending:
-                    ready, future = pending.popleft()
+                    ready, _, future = pending.popleft()
                     yield (ready, *future.result())
             finally:
-                for _, future in pending:
+                for _, decoding, future in pending:
                     future.cancel()
+                    for task in decoding:
+                        task.cancel()
 
     def resolve_batch_size(self, items: list[_Request], probe: Callable[[list[Sample], Any], Any]) -> None:
         """``batch_size=auto``: on the first call, find the largest batch of the longest request that runs.

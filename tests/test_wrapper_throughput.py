@@ -321,6 +321,30 @@ def test_prefetch_threads_decode_and_serial_mode_does_not(tiny_instructblip_dir,
         assert any(name.startswith(PREFETCH_THREAD_PREFIX) for name in threads) is in_workers
 
 
+def test_prefetch_threads_share_the_decoding_of_one_batch(tiny_instructblip_dir, emovit_docs):
+    """Each request is decoded as its own task: the first batch (nothing overlaps it) uses both threads."""
+    import time
+
+    model = _attach(_emovit(tiny_instructblip_dir, batch_size=2, prefetch=2), emovit_docs)
+    decoded_by: dict[int, str] = {}
+    original = model.build_sample
+
+    def slow(request, original=original):
+        time.sleep(0.05)  # a slow decode: the second task must not wait for the first thread
+        decoded_by[request.index] = threading.current_thread().name
+        return original(request)
+
+    model.build_sample = slow
+    items = [model._unpack(i, r, "generate") for i, r in enumerate(_requests(emovit_docs, {}))]
+    first = [r.index for r in next(iter(model._batches(items, group=True)[1]))]
+    serial = _attach(_emovit(tiny_instructblip_dir, batch_size=2, prefetch=0), emovit_docs)
+    gen_kwargs = {"max_new_tokens": 3}
+    assert model.generate_until(_requests(emovit_docs, gen_kwargs)) == serial.generate_until(
+        _requests(emovit_docs, gen_kwargs))
+    assert sorted(decoded_by) == list(range(len(emovit_docs)))
+    assert len({decoded_by[i] for i in first}) == 2, decoded_by
+
+
 def test_prefetch_errors_reach_the_caller(tiny_instructblip_dir, emovit_docs, tmp_path):
     broken = [dict(emovit_docs[0], media_paths=[str(tmp_path / "missing.jpg")])] + emovit_docs[1:]
     model = _attach(_emovit(tiny_instructblip_dir, batch_size=2), broken)
