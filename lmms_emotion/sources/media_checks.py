@@ -13,15 +13,17 @@ from lmms_emotion.sources.builder_api import BuildError, BuildOptions, IssueLog
 from lmms_emotion.sources.verify_cache import verify_media
 
 
-def image_checker(mode: str) -> Callable[[Path], object]:
-    """The per-file check for ``--verify``: ``decode`` every image, or only check it ``exists``."""
+def media_checker(kind: str, mode: str) -> Callable[[Path], object]:
+    """The per-file check for ``--verify``: ``decode`` each image (one frame of each clip), or only check it ``exists``."""
     if mode == "exists":
         return lambda path: None
-    if mode == "decode":
-        from lmms_emotion.media import verify_image
+    if mode != "decode":
+        raise BuildError(f"unknown --verify mode {mode!r}; use decode or exists")
+    if kind == "video":
+        return verify_video
+    from lmms_emotion.media import verify_image
 
-        return verify_image
-    raise BuildError(f"unknown --verify mode {mode!r}; use decode or exists")
+    return verify_image
 
 
 def verify_video(path: Path) -> None:
@@ -33,15 +35,6 @@ def verify_video(path: Path) -> None:
     from lmms_emotion.media import sample_video_frames
 
     sample_video_frames(path, num_frames=1)
-
-
-def video_checker(mode: str) -> Callable[[Path], object]:
-    """The per-file check for ``--verify`` on video clips: ``decode`` one frame, or only check it ``exists``."""
-    if mode == "exists":
-        return lambda path: None
-    if mode == "decode":
-        return verify_video
-    raise BuildError(f"unknown --verify mode {mode!r}; use decode or exists")
 
 
 MEDIA_KINDS = ("image", "video")
@@ -74,7 +67,7 @@ def keep_readable(items: Sequence[PendingItem], issues: IssueLog, options: Build
         raise ValueError(f"kind must be one of {MEDIA_KINDS}, got {kind!r}")
     base = (root if root is not None else options.raw).absolute()
     resolve = RootResolver(base, follow_symlinks=options.follow_symlinks)  # raw_file's check, folders cached
-    checker = image_checker(options.verify) if kind == "image" else video_checker(options.verify)
+    checker = media_checker(kind, options.verify)
     noun = "image" if kind == "image" else "clip"
     resolved: list[tuple[PendingItem, list[Path]]] = []
     for item in items:
