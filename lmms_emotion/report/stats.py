@@ -1,6 +1,6 @@
 """Which records runs share, confidence intervals and paired tests over runs' logged samples.
 
-The statistics themselves live in :mod:`lmms_emotion.scoring.metrics` (``bootstrap_ci``,
+The statistics themselves live in :mod:`lmms_emotion.report.significance` (``bootstrap_ci``,
 ``paired_difference_test``, on scipy). This module does what no library knows about:
 it matches samples across runs *by record id* (``macro_f1.id`` in each sample line; by
 ``doc_id`` only when a task logs no ids), decides which runs share enough records to be

@@ -9,12 +9,9 @@
 * :mod:`.hooks`: the lmms-eval task hooks (``doc_to_*``, ``process_results``, aggregations);
 * :mod:`.judge`: the optional LLM judge for open-set answers, through ``lmms_eval.llm_judge``.
 
-Rules that keep it copyable: relative imports only, word tables as data files beside the
-code (``data/*.json``), nothing imported from the rest of ``lmms_emotion``, standard
-library at import time (PIL, datasets and lmms-eval only inside the functions that need
-them). ``lmms-emotion export-upstream`` copies this folder verbatim to
-``lmms_eval/tasks/_task_utils/emotion/``; ``tests/test_upstream_scoring_package.py``
-imports a copy of it with ``lmms_emotion`` blocked.
+Copyable: relative imports only, word tables in ``data/``, standard library at import time
+(PIL and lmms-eval only inside the functions that need them). ``lmms-emotion export-upstream``
+copies it verbatim to ``lmms_eval/tasks/_task_utils/emotion/``.
 """
 
 UNPARSED = "unparsed"

@@ -55,27 +55,21 @@ _REASONING_OPEN = re.compile(rf"<(?:{_REASONING_TAGS})>", re.IGNORECASE)
 _ANSWER_TAG_OPEN = re.compile(r"<answer>", re.IGNORECASE)
 _ANSWER_TAG_CLOSE = re.compile(r"</answer>", re.IGNORECASE)
 _BOXED = re.compile(r"\\boxed\{([^{}]*)\}")
-_CHAR_MAP = str.maketrans(
-    {
-        **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u00b4"},
-        **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"},
-        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"},
-        **{c: " " for c in "*`\u200b\u200c\u200d\ufeff"},
-    }
-)
+_CHAR_MAP = str.maketrans({
+    **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u00b4"},
+    **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"},
+    **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"},
+    **{c: " " for c in "*`\u200b\u200c\u200d\ufeff"},
+})
 _UNDERLINE = re.compile(r"_{2,}")
 _WHITESPACE = re.compile(r"\s+")
 
 
 def normalize(text: str) -> str:
-    """Canonical form of a model answer for matching.
-
-    Removes reasoning blocks (``<think>...</think>``; text before a stray closing tag;
-    everything after an unclosed opening tag, since a cut-off reasoning never answered),
-    turns ``<answer>X</answer>`` and ``\\boxed{X}`` into ``answer: X``, applies NFKC,
-    unifies quotes and dashes, drops markdown emphasis (``*``, backticks, ``__``),
-    lower-cases and collapses whitespace.
-    """
+    """Canonical form of a model answer for matching: reasoning blocks removed (``<think>...</think>``,
+    text before a stray closing tag, all after an unclosed opening tag), ``<answer>X</answer>`` and
+    ``\\boxed{X}`` as ``answer: X``, NFKC, quotes and dashes unified, markdown emphasis dropped, lower case,
+    whitespace collapsed."""
     if not isinstance(text, str):
         return ""
     text = _REASONING_BLOCK.sub(" ", text)
@@ -95,18 +89,14 @@ def normalize(text: str) -> str:
 
 # --- final-answer segment ---------------------------------------------------------------
 
-_EMOTION_ADJ = (
-    r"dominant|primary|main|overall|predominant|prevailing|principal|most likely|likely|"
-    r"most prominent|prominent|most appropriate|appropriate|closest|best|strongest|"
-    r"most fitting|fitting|most suitable|suitable|key|central|core|general|underlying|"
-    r"predicted|final|correct|single|most evident|evident|clear|expressed|evoked|conveyed"
-)
-_EMOTION_FILLER = (
-    r"conveyed|evoked|expressed|depicted|shown|displayed|portrayed|elicited|represented|"
-    r"reflected|captured|felt|present|communicated|that|which|is|being|most|strongly|"
-    r"clearly|in|by|from|of|the|this|that|image|picture|photo|photograph|scene|painting|"
-    r"artwork|art|person|people|video|clip|meme|here|it|viewer|viewers"
-)
+_EMOTION_ADJ = (r"dominant|primary|main|overall|predominant|prevailing|principal|most likely|likely|"
+                r"most prominent|prominent|most appropriate|appropriate|closest|best|strongest|"
+                r"most fitting|fitting|most suitable|suitable|key|central|core|general|underlying|"
+                r"predicted|final|correct|single|most evident|evident|clear|expressed|evoked|conveyed")
+_EMOTION_FILLER = (r"conveyed|evoked|expressed|depicted|shown|displayed|portrayed|elicited|represented|"
+                   r"reflected|captured|felt|present|communicated|that|which|is|being|most|strongly|"
+                   r"clearly|in|by|from|of|the|this|that|image|picture|photo|photograph|scene|painting|"
+                   r"artwork|art|person|people|video|clip|meme|here|it|viewer|viewers")
 # Explicit answer markers: the text after the last one is the final answer.
 _STRONG_MARKERS = tuple(
     re.compile(p)
@@ -114,47 +104,33 @@ _STRONG_MARKERS = tuple(
         r"\bpredict(?:ed)? emotions?\s*[:\-]",
         r"\bfinal (?:answer|prediction|choice|label)\b\s*(?:is\b|:|-|=)?",
         r"\b(?:answer|response|output|prediction|classification)\s*(?:is\s*)?[:=]",
-        (
-            r"\b(?:emotions?|emotional (?:label|category|class)|emotion (?:label|category|class)|"
-            r"label|category|class|intent|intention)\s*[:=]"
-        ),
-        (
-            rf"\b(?:the|this|its|their|his|her|my)\s+"
-            rf"(?:(?:{_EMOTION_ADJ}|real|true|actual|speaker's|person's|poster's)\s+){{0,2}}"
-            r"(?:intent|intention|purpose|goal)(?:\s+(?:behind|of)\s+(?:it|this|the [a-z]+))?\s+"
-            r"(?:is|would be|seems to be|appears to be|is likely|is probably)(?:\s+to)?(?![a-z'])"
-        ),
-        (
-            r"\b(?:the|my|our|correct|best|right)\s+(?:(?:final|correct|best|right|most appropriate|"
-            r"appropriate|only)\s+)?(?:answer|option|choice)\s+(?:is|would be|will be|here is)\b"
-        ),
-        (
-            rf"\b(?:the|this|its|their|my)\s+(?:(?:{_EMOTION_ADJ})\s+){{0,2}}"
-            rf"(?:emotion|emotional tone|emotional response|feeling|sentiment|mood)"
-            rf"(?:\s+(?:{_EMOTION_FILLER})){{0,6}}\s+"
-            rf"(?:is|would be|seems to be|appears to be|is likely|is most likely|is probably|"
-            rf"is best described as|can be described as|could be described as)(?![a-z'])"
-        ),
-        (
-            r"\bi(?:'d| would| will|'ll)?\s+(?:say|choose|pick|select|go with|guess|answer|opt for|"
-            r"classify (?:it|this|the image|the emotion) as|label (?:it|this|the image) as|"
-            r"describe (?:it|this|the image|the emotion) as)\b"
-        ),
-        (
-            r"\b(?:best|most accurately|most appropriately|most aptly|accurately|appropriately)\s+"
-            r"(?:be\s+)?(?:described|characteri[sz]ed|categori[sz]ed|classified|labell?ed|"
-            r"summari[sz]ed)\s+as\b"
-        ),
+        (r"\b(?:emotions?|emotional (?:label|category|class)|emotion (?:label|category|class)|"
+         r"label|category|class|intent|intention)\s*[:=]"),
+        (rf"\b(?:the|this|its|their|his|her|my)\s+"
+         rf"(?:(?:{_EMOTION_ADJ}|real|true|actual|speaker's|person's|poster's)\s+){{0,2}}"
+         r"(?:intent|intention|purpose|goal)(?:\s+(?:behind|of)\s+(?:it|this|the [a-z]+))?\s+"
+         r"(?:is|would be|seems to be|appears to be|is likely|is probably)(?:\s+to)?(?![a-z'])"),
+        (r"\b(?:the|my|our|correct|best|right)\s+(?:(?:final|correct|best|right|most appropriate|"
+         r"appropriate|only)\s+)?(?:answer|option|choice)\s+(?:is|would be|will be|here is)\b"),
+        (rf"\b(?:the|this|its|their|my)\s+(?:(?:{_EMOTION_ADJ})\s+){{0,2}}"
+         rf"(?:emotion|emotional tone|emotional response|feeling|sentiment|mood)"
+         rf"(?:\s+(?:{_EMOTION_FILLER})){{0,6}}\s+"
+         rf"(?:is|would be|seems to be|appears to be|is likely|is most likely|is probably|"
+         rf"is best described as|can be described as|could be described as)(?![a-z'])"),
+        (r"\bi(?:'d| would| will|'ll)?\s+(?:say|choose|pick|select|go with|guess|answer|opt for|"
+         r"classify (?:it|this|the image|the emotion) as|label (?:it|this|the image) as|"
+         r"describe (?:it|this|the image|the emotion) as)\b"),
+        (r"\b(?:best|most accurately|most appropriately|most aptly|accurately|appropriately)\s+"
+         r"(?:be\s+)?(?:described|characteri[sz]ed|categori[sz]ed|classified|labell?ed|"
+         r"summari[sz]ed)\s+as\b"),
         r"\b(?:is|be|are)\s+(?:classified|categori[sz]ed|labell?ed)\s+as\b",
         r"\(?yes\s*/\s*no\)?\s*:",
     )
 )
 # Concluding connectives: used only when no explicit marker is present.
 _WEAK_MARKERS = (
-    re.compile(
-        r"\b(?:therefore|thus|hence|consequently|in conclusion|to conclude|in summary|"
-        r"to summari[sz]e|to sum up|all in all|overall|ultimately|in short)\b"
-    ),
+    re.compile(r"\b(?:therefore|thus|hence|consequently|in conclusion|to conclude|in summary|"
+               r"to summari[sz]e|to sum up|all in all|overall|ultimately|in short)\b"),
 )
 _LEADING_JUNK = " \t:-=>\"'.,;"
 
@@ -189,11 +165,8 @@ def split_final_answer(text: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class FormMatcher:
-    """One compiled alternation of surface forms and the value each form stands for.
-
-    ``spelling`` holds the lazily built misspelling index (see :func:`_spelling_index`)
-    and the memo of corrected words.
-    """
+    """One compiled alternation of surface forms and the value each form stands for; ``spelling`` holds
+    the lazily built misspelling index (:func:`_spelling_index`) and the memo of corrected words."""
 
     pattern: re.Pattern[str]
     values: Mapping[str, str]
@@ -252,16 +225,12 @@ def _concept_matcher(concept: str) -> FormMatcher:
 # "make fun of", "I hope this helps", "points of interest", "tears apart".
 FALSE_POSITIVE_CONTEXTS: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {
     "content": (
-        re.compile(
-            r"\b(?:the|this|that|these|those|its|their|his|her|our|your|my|image|images|image's|"
-            r"visual|video|emotional|textual|text|meme|photo|picture|any|such|main|overall|whole|"
-            r"general|graphic|explicit|offensive|hateful|harmful|media|same|scene|artistic|"
-            r"visible|web|online|social|written|sexual|violent|original|semantic|thematic)\s+$"
-        ),
-        re.compile(
-            r"^(?:\s+(?:of|shows?|depicts?|includes?|contains?|creators?|warning|moderation|itself|types?)\b"
-            r"|\s*-\s*(?:rich|heavy|based|aware|driven|specific|wise)\b)"
-        ),
+        re.compile(r"\b(?:the|this|that|these|those|its|their|his|her|our|your|my|image|images|image's|"
+                   r"visual|video|emotional|textual|text|meme|photo|picture|any|such|main|overall|whole|"
+                   r"general|graphic|explicit|offensive|hateful|harmful|media|same|scene|artistic|"
+                   r"visible|web|online|social|written|sexual|violent|original|semantic|thematic)\s+$"),
+        re.compile(r"^(?:\s+(?:of|shows?|depicts?|includes?|contains?|creators?|warning|moderation|itself|types?)\b"
+                   r"|\s*-\s*(?:rich|heavy|based|aware|driven|specific|wise)\b)"),
     ),
     "wonder": (
         re.compile(r"\b(?:i|we|you|one|no|might|may|can|could|to|they)\s+$"),
@@ -296,34 +265,28 @@ def _find_mentions(text: str, matcher: FormMatcher) -> list[_Mention]:
 
 # --- negation ---------------------------------------------------------------------------
 
-_CLAUSE_BREAK = re.compile(
-    r"[.;:!?,()\[\]]|\s-\s"
-    r"|\b(?:but|however|although|though|whereas|while|yet|because|since|hence|therefore|thus|"
-    r"instead(?!\s+of)|rather(?!\s+than))\b"
-    r"|\band\s+(?=(?:it|it's|this|that|the|there|they|he|she|i|instead|rather|more|evokes?|"
-    r"conveys?|seems?|looks?|appears?|shows?|feels?|is|are|suggests?|creates?|gives?|"
-    r"expresses?)\b)"
-)
+_CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]]|\s-\s"
+                           r"|\b(?:but|however|although|though|whereas|while|yet|because|since|hence|therefore|thus|"
+                           r"instead(?!\s+of)|rather(?!\s+than))\b"
+                           r"|\band\s+(?=(?:it|it's|this|that|the|there|they|he|she|i|instead|rather|more|evokes?|"
+                           r"conveys?|seems?|looks?|appears?|shows?|feels?|is|are|suggests?|creates?|gives?|"
+                           r"expresses?)\b)")
 _NEGATION_CUE = re.compile(
     r"\b(?:not|no|never|without|nor|neither|none|nothing|nobody|no one|lacks?|lacking|lack of|absence of|"
     r"absent|free of|devoid of|rather than|instead of|as opposed to|other than|rules? out|"
     r"ruled out|ruling out|far from|hardly|barely|[a-z]+n't|isnt|arent|wasnt|werent|doesnt|"
     r"dont|didnt|cant|cannot|couldnt|wouldnt|shouldnt|hasnt|havent|aint)\b"
 )
-_AFFIRMING = re.compile(
-    r"\b(?:not only|not just|not merely|not simply|no doubt|without (?:a |any )?doubt|"
-    r"no question|nothing but|nothing short of|no matter|not to mention|not least|"
-    r"(?:can't|cannot|can not) help but|no wonder|never fails to)\b"
-)
-_POST_NEGATION = re.compile(
-    r"^\s*(?:"
-    r"(?:is|are|was|were|seems?|appears?)\s+(?:not|absent|missing|lacking)\b"
-    r"(?!\s+(?:only|just|merely|the only|limited))"
-    r"|(?:isn't|aren't|wasn't|weren't|isnt|arent|doesn't|does not|do not|don't)\b"
-    r"(?!\s+(?:only|just))"
-    r"|[:=\-]\s*(?:no|none|false|absent|0)\b"
-    r")"
-)
+_AFFIRMING = re.compile(r"\b(?:not only|not just|not merely|not simply|no doubt|without (?:a |any )?doubt|"
+                        r"no question|nothing but|nothing short of|no matter|not to mention|not least|"
+                        r"(?:can't|cannot|can not) help but|no wonder|never fails to)\b")
+_POST_NEGATION = re.compile(r"^\s*(?:"
+                            r"(?:is|are|was|were|seems?|appears?)\s+(?:not|absent|missing|lacking)\b"
+                            r"(?!\s+(?:only|just|merely|the only|limited))"
+                            r"|(?:isn't|aren't|wasn't|weren't|isnt|arent|doesn't|does not|do not|don't)\b"
+                            r"(?!\s+(?:only|just))"
+                            r"|[:=\-]\s*(?:no|none|false|absent|0)\b"
+                            r")")
 
 
 class _Clauses:
@@ -401,18 +364,10 @@ EQUAL_WEIGHT_CUES = (
 _EQUAL_WEIGHT = re.compile(rf"\b(?:{'|'.join(EQUAL_WEIGHT_CUES)})\b")
 
 
-def committed_value(
-    text: str,
-    matcher: FormMatcher,
-    n_labels: int,
-    set_aside: frozenset[str] = frozenset(),
-) -> str | None:
-    """The value the normalised ``text`` commits to among ``matcher``'s forms, or None.
-
-    Steps 2-6 of the module rule: guards, negation, alternatives, commitment over secondary
-    mentions, ties, evocation cues, first mention; values in ``set_aside`` (the lexicon's
-    unplaced words) take part in the alternatives check only. Close misspellings of the
-    forms are corrected first (:func:`correct_misspellings`).
+def committed_value(text: str, matcher: FormMatcher, n_labels: int,
+                    set_aside: frozenset[str] = frozenset()) -> str | None:
+    """The value the normalised ``text`` commits to among ``matcher``'s forms, or None: steps 2-6 of the
+    module rule. Values in ``set_aside`` (the lexicon's unplaced words) take part in the alternatives check only.
     """
     text = correct_misspellings(text, matcher)
     clauses = _Clauses(text)
@@ -567,11 +522,10 @@ def _option_labels(options: Sequence[str], label_set: LabelSet) -> list[str]:
 
 
 def parse_label(text: str, label_set: str | LabelSet, options: Sequence[str] | None = None) -> str:
-    """The canonical label of ``label_set`` that ``text`` commits to, or ``UNPARSED``.
+    """The canonical label of ``label_set`` that ``text`` commits to, or ``UNPARSED`` (the module rule).
 
-    ``options`` are the label strings in the order the prompt listed them; give them to
-    let letters (``(B)``) and numbers (``2``) name an option. The rule is in the module
-    docstring. A ``yes_no`` label set is handed to :func:`parse_yes_no`.
+    ``options``: the labels in the order the prompt listed them, so letters (``(B)``) and numbers (``2``)
+    name an option. A ``yes_no`` label set is handed to :func:`parse_yes_no`.
     """
     ls = get_label_set(label_set)
     if ls.name == "yes_no":
@@ -707,12 +661,7 @@ def parse_yes_no(text: str, concept: str | None = None) -> str:
 # --- dispatch ---------------------------------------------------------------------------
 
 
-def parse_answer(
-    text: str,
-    label_set: str,
-    options: Sequence[str] | None = None,
-    concept: str | None = None,
-) -> str:
+def parse_answer(text: str, label_set: str, options: Sequence[str] | None = None, concept: str | None = None) -> str:
     """Parse ``text`` for a task: ``yes_no`` goes to :func:`parse_yes_no`, other label sets to :func:`parse_label`."""
     if label_set == "yes_no":
         return parse_yes_no(text, concept)

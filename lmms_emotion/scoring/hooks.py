@@ -79,11 +79,8 @@ VIDEO_FRAMES_KEY = "video_as_frames"
 
 
 def video_frames_setting(lmms_eval_specific_kwargs: Mapping | None) -> int | None:
-    """The number of frames to give a model in place of each video, or None (pass the video file).
-
-    Set per model in a task YAML's ``lmms_eval_specific_kwargs`` (``video_as_frames: 8``)
-    for lmms-eval wrappers that read images only (``instructblip``, ``llava_hf``).
-    """
+    """Frames to give a model in place of each video, or None (the file): ``video_as_frames: 8`` in a task
+    YAML's ``lmms_eval_specific_kwargs``, for wrappers that read images only (``instructblip``, ``llava_hf``)."""
     value = (lmms_eval_specific_kwargs or {}).get(VIDEO_FRAMES_KEY)
     if value in (None, False, 0):
         return None
@@ -94,11 +91,8 @@ def video_frames_setting(lmms_eval_specific_kwargs: Mapping | None) -> int | Non
 
 
 def videos_as_frames(visuals: list, lmms_eval_specific_kwargs: Mapping | None) -> list:
-    """Replace each video path in ``visuals`` by RGB frames sampled uniformly from it (PIL images) when the
-    model's kwargs set ``video_as_frames`` (:func:`video_frames_setting`); otherwise return ``visuals``.
-
-    Decoded by lmms-eval's own ``read_video`` (PyAV), so a task needs no decoder of its own.
-    """
+    """Replace each video path in ``visuals`` by RGB frames sampled uniformly from it (PIL images, decoded by
+    lmms-eval's own ``read_video``) when the model's kwargs set ``video_as_frames``; else return ``visuals``."""
     frames = video_frames_setting(lmms_eval_specific_kwargs)
     if frames is None:
         return visuals
@@ -180,12 +174,8 @@ def doc_to_target(doc: Mapping[str, Any]) -> str:
 
 
 def strip_prompt_echo(doc: Mapping[str, Any], response: str) -> str:
-    """Drop the question from the start of a response that repeats it.
-
-    Some wrappers decode the prompt together with the answer (lmms-eval 0.7.3's built-in
-    ``instructblip`` on transformers 5 does); left in place, the echoed option list would
-    be parsed as the answer.
-    """
+    """Drop the question from the start of a response that repeats it (lmms-eval 0.7.3's ``instructblip``
+    on transformers 5 decodes the prompt too); the echoed option list would be parsed as the answer."""
     text = " ".join(response.split())
     for style in prompts.PROMPT_STYLES:
         asked = " ".join(prompts.apply_style(question(doc), style).split())
@@ -234,11 +224,8 @@ def utf8_safe(value: Any) -> Any:
 class UTF8SafeReplies:
     """lmms-eval filter (first step of every task's ``filter_list``): replies safe to write as UTF-8.
 
-    A model (or an API) can return text holding lone surrogates; Python scores it, but
-    lmms-eval's sample writer (``json.dumps(..., ensure_ascii=False)`` into a UTF-8 file)
-    then fails and leaves the samples file empty. lmms-eval logs a sample's ``resps`` from
-    the *filtered* replies, so a filter is the one channel that reaches every model wrapper.
-    Duck-typed (``apply``) so this module need not import lmms-eval.
+    A reply holding lone surrogates makes lmms-eval's sample writer fail and leave the samples
+    file empty; samples log the *filtered* replies, so a filter reaches every model wrapper.
     """
 
     def __init__(self, **_kwargs: Any) -> None:
@@ -264,11 +251,9 @@ def aggregate_macro_f1(items: list[Mapping[str, Any]]) -> float:
 class PerClassAccuracy(dict):
     """``{class: accuracy}`` that lmms-eval's printed results table leaves out.
 
-    lmms-eval 0.7.3's ``make_table`` prints a dict value inline (rows of 500-800 characters)
-    and has no option to hide a metric; it skips any value whose ``len()`` is 0. So ``len()``
-    reports 0 (and ``bool()`` True) while everything else reads the real dict: iteration,
-    ``items()``, ``dict(x)``, ``json.dumps``, copying and pickling. Use :attr:`num_classes`
-    to count the classes.
+    lmms-eval 0.7.3's ``make_table`` prints dict values inline (500-800 characters a row) and skips
+    any value whose ``len()`` is 0. So ``len()`` is 0 (``bool()`` True) while iteration, ``items()``,
+    ``json.dumps``, copying and pickling read the real dict; :attr:`num_classes` counts the classes.
     """
 
     def __len__(self) -> int:
@@ -296,12 +281,8 @@ def aggregate_per_class_acc(items: list[Mapping[str, Any]]) -> PerClassAccuracy:
 
 
 def aggregate_group_mean(metrics: list, sizes: list[int], weight_by_size: bool = False) -> float | None:
-    """Group aggregation (``aggregate_metric_list``): the mean of the subtasks' scores.
-
-    lmms-eval matches group metric names by substring, so ``acc`` also selects each
-    task's ``per_class_acc`` dictionaries; those have no meaningful mean across label
-    sets and give None (shown as N/A) instead of an error.
-    """
+    """Group aggregation (``aggregate_metric_list``): the mean of the subtasks' scores; None (N/A) for the
+    ``per_class_acc`` dictionaries that lmms-eval's substring match on ``acc`` also selects."""
     if not metrics or not all(isinstance(m, (int, float)) for m in metrics):
         return None
     weights = sizes if weight_by_size else [1] * len(metrics)
@@ -312,13 +293,11 @@ def aggregate_group_mean(metrics: list, sizes: list[int], weight_by_size: bool =
 
 
 def score_open_response(doc: Mapping[str, Any], response: str, judge=None) -> dict[str, Any]:
-    """Score one open-set (Emo-O) answer: the lexicon first, then ``judge`` (an :class:`~.judge.OpenSetJudge`) if given.
+    """Score one open-set (Emo-O) answer: the lexicon first, then ``judge`` (an :class:`~.judge.OpenSetJudge`).
 
-    Per-sample values: ``acc`` (the final decision), ``lexicon_acc``, ``judge_acc`` (None
-    without a judge), ``judge_rate`` (1 when the lexicon could not place the answer and the
-    judge was asked; None without a judge), ``unparsed_rate`` (nothing placed it), and the
-    item dicts for ``macro_f1``/``per_class_acc`` with ``scored_by`` (``lexicon``,
-    ``judge``, ``judge_error`` or ``none``).
+    Values: ``acc`` (final), ``lexicon_acc``, ``judge_acc`` and ``judge_rate`` (the judge was asked; both
+    None without a judge), ``unparsed_rate``, and items with ``scored_by`` (``lexicon``, ``judge``,
+    ``judge_error`` or ``none``).
     """
     response = strip_prompt_echo(doc, response or "")
     gold, label_set = doc["answer"], doc["label_set"]
@@ -345,13 +324,9 @@ _TAGGED_METRICS = ("acc", "lexicon_acc", "judge_acc", "judge_rate", "unparsed_ra
 
 
 def score_emobench(doc: Mapping[str, Any], response: str, judge=None) -> dict[str, Any]:
-    """Score one EmoBench doc by its task kind, tag values with the sub-task, add provenance.
-
-    Besides the scores of :func:`score_response` / :func:`score_open_response` it returns
-    ``acc_image`` or ``acc_video`` (the same value as ``acc``, under the doc's modality:
-    a group then also shows its per-modality means, since lmms-eval runs no two groups
-    that share tasks in one run) and ``sources`` (``<source>/<split>`` of the doc).
-    """
+    """Score one EmoBench doc by its task kind, tag values with the sub-task, add provenance: also
+    ``acc_image``/``acc_video`` (``acc`` under the doc's modality, so a group shows per-modality means)
+    and ``sources`` (``<source>/<split>``)."""
     is_open = doc["task"] == "emotion_open"
     scores = score_open_response(doc, response, judge) if is_open else score_response(doc, response)
     subtask = doc["task"]
@@ -387,11 +362,8 @@ def scoring_name(judge=None) -> str:
 
 
 class SubtaskScore(float):
-    """A task's aggregated score that remembers its EmoBench sub-task (``.subtask``).
-
-    It prints, compares and serialises as the plain float it is; only
-    :func:`aggregate_subtask_mean` reads the tag.
-    """
+    """A task's aggregated score that remembers its EmoBench sub-task (``.subtask``); it prints, compares
+    and serialises as the plain float it is, only :func:`aggregate_subtask_mean` reads the tag."""
 
     subtask: str | None
 
@@ -440,13 +412,10 @@ def aggregate_scoring(items: list[str]) -> str:
 def aggregate_subtask_mean(metrics: list, sizes: list[int], weight_by_size: bool = False) -> float | None:
     """EmoBench group aggregation: the unweighted mean over sub-tasks of each sub-task's pooled score.
 
-    lmms-eval hands a group the values of its *leaf tasks* (nested groups flattened), so
-    each value carries its sub-task (:class:`SubtaskScore`). Tasks of one sub-task (its
-    image and video tasks) are pooled by sample count (the sub-task's score over all its
-    samples); the sub-tasks then count equally (EmoBench's six-task mean). With
-    ``weight_by_size`` every sample counts equally instead. Values that are not numbers
-    (``per_class_acc`` dictionaries, matched by lmms-eval's substring rule; ``judge_acc``
-    without a judge) or carry no sub-task give None (shown as N/A).
+    lmms-eval hands a group its *leaf tasks'* values, each tagged with its sub-task (:class:`SubtaskScore`).
+    A sub-task's tasks (image, video) are pooled by sample count; the sub-tasks then count equally
+    (EmoBench's six-task mean); ``weight_by_size``: every sample counts equally. Values that are no number
+    (``per_class_acc`` dicts, ``judge_acc`` without a judge) or carry no sub-task give None (N/A).
     """
     if not metrics or not all(isinstance(m, (int, float)) and not isinstance(m, bool) for m in metrics):
         return None

@@ -1,12 +1,10 @@
 """The optional LLM judge for open-set emotion answers, through ``lmms_eval.llm_judge``.
 
-Open-set answers (EmoBench Emo-O) are placed by the lexicon first; a judge, when the task
-YAML configures one, is asked only about the answers the lexicon left unplaced. It never
-sees the gold label: it gets the label set's categories and the model's answer, and must
-reply with one category or ``none`` (:func:`judge_messages`); the hooks read the reply
-with the closed-set parser.
-
-**Configuration** lives in the task folder's ``_default_template_yaml``::
+The lexicon places open-set answers (EmoBench Emo-O) first; a judge, when the task YAML
+configures one, is asked only about what it left unplaced. It gets the label set's categories
+and the model's answer, never the gold label, and replies with one category or ``none``
+(:func:`judge_messages`), read with the closed-set parser. Configured in the task folder's
+``_default_template_yaml``::
 
     metadata:
       judge:
@@ -15,16 +13,11 @@ with the closed-set parser.
         max_tokens: 16          # optional; also timeout, num_retries, retry_delay
 
 Without ``metadata.judge`` (or with ``model`` empty) there is no judge. Credentials and
-endpoints are the provider's own (``OPENAI_API_KEY`` and ``OPENAI_API_URL`` for
-``openai``; ``LLM_JUDGE_URL`` for ``local``), as for every lmms-eval task that judges.
-
-**Cost.** Requests go out with temperature 0; identical questions (same categories, same
-answer) are asked once per process, also from several threads at once. lmms-eval's llm_judge
-has no cache; a caller may pass a caching ``server`` (the lmms-emotion plugin's tasks do).
-
-**Failures** do not stop the run: that answer stays unplaced and is marked ``judge_error``;
-after a provider error (it already retried) :data:`MAX_CONSECUTIVE_FAILURES` times in a
-row, the judge stops asking for the rest of the run.
+endpoints are the provider's own (``OPENAI_API_KEY``, ``OPENAI_API_URL``; ``LLM_JUDGE_URL``).
+Requests go out with temperature 0; identical questions are asked once per process, also from
+several threads at once (lmms-eval's llm_judge has no cache; a caller may pass a caching
+``server``, as the lmms-emotion plugin's tasks do). A failure leaves that answer unplaced
+(``judge_error``); after :data:`MAX_CONSECUTIVE_FAILURES` in a row the judge stops asking.
 """
 
 from __future__ import annotations
@@ -41,12 +34,10 @@ JUDGE_PROMPT_VERSION = "emobench-open-judge-1"
 MAX_ANSWER_CHARS = 2000
 MAX_CONSECUTIVE_FAILURES = 3
 
-SYSTEM_PROMPT = (
-    "You sort free-text answers about emotions into fixed categories. You are given a list of "
-    "emotion categories and one answer that names or describes an emotion. Reply with exactly one "
-    "category from the list, written as in the list, that the answer means; reply 'none' if the answer "
-    "names no emotion, refuses, or fits none of the categories. Reply with the category or 'none' only."
-)
+SYSTEM_PROMPT = ("You sort free-text answers about emotions into fixed categories. You are given a list of "
+                 "emotion categories and one answer that names or describes an emotion. Reply with exactly one "
+                 "category from the list, written as in the list, that the answer means; reply 'none' if the answer "
+                 "names no emotion, refuses, or fits none of the categories. Reply with the category or 'none' only.")
 _USER = 'Categories: {categories}\nAnswer: "{answer}"\nCategory:'
 _NONE_REPLY = re.compile(r"^\W*(?:none|n/a|no category|unknown|null)\W*$", re.IGNORECASE)
 

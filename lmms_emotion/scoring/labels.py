@@ -1,15 +1,10 @@
 """Every label set the project scores against, with the surface forms that name each label.
 
-One place to look: a *label set* is an ordered tuple of canonical labels plus, for each
-label, the words and phrases a model may use for it (``happy`` for ``joy``, ``scared``
-for ``fear``). How a dataset release's raw annotation strings map onto these labels is the
-dataset builders' business (``lmms_emotion/sources/release_labels.py``), not scoring's.
-
-The words live in data files beside this module: ``data/vocabulary.json`` is the one emotion
-vocabulary (every emotion word in one wheel group; which words are closed-set forms of which
-concept; the open-set placements read by :mod:`.lexicon`), ``data/labels.json`` the other
-label tables (WEBEmo hierarchy, MELD, intents, the yes/no concepts). Label sets are composed
-from them below.
+A *label set* is an ordered tuple of canonical labels plus, for each label, the words and
+phrases a model may use for it (``happy`` for ``joy``). Raw dataset spellings are the
+builders' business (``lmms_emotion/sources/release_labels.py``). The words live in
+``data/vocabulary.json`` (the one emotion vocabulary: wheel groups, closed-set forms per
+concept, the lexicon's placements) and ``data/labels.json`` (WEBEmo, MELD, intents, yes/no).
 
 Forms are lower-case and matched on word boundaries by :mod:`.answers`.
 Within one label set no form may name two labels (``tests/test_taxonomy.py`` checks).
@@ -77,20 +72,11 @@ def concept_forms() -> dict[str, tuple[str, ...]]:
     return {concept: tuple(words) for concept, words in forms.items()}
 
 
-def wheel_groups() -> dict[str, tuple[str, ...]]:
-    """Every emotion word of the vocabulary, by wheel group (the open-set lexicon's groups)."""
-    return {group: tuple(entry["words"]) for group, entry in vocabulary()["groups"].items()}
-
-
 def near_miss_words() -> frozenset[str]:
     """Real English words close to a form, never read as a misspelling (``data/near_words.txt``)."""
     lines = _read_data("near_words.txt").splitlines()
     return frozenset(word for line in lines if not line.startswith("#") for word in line.split())
 
-
-def placements() -> dict[str, dict[str, str | None]]:
-    """Per label set: the label each wheel group places on (None: deliberately unplaced)."""
-    return {name: dict(table) for name, table in vocabulary()["placements"].items()}
 
 # --- concept vocabularies, composed into label sets below ---------------------------
 

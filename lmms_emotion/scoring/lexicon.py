@@ -1,8 +1,7 @@
 """Open-set emotion answers -> a label of the gold taxonomy, through an emotion lexicon.
 
-EmoBench's open-set sub-task (Emo-O) asks a model to *name* the emotion with no options,
-so the answer ("nostalgic", "a quiet melancholy", "over the moon") must be mapped onto the
-record's label set before it can be scored. The lexicon does that deterministically.
+EmoBench's open-set sub-task (Emo-O) asks a model to *name* the emotion with no options; the
+answer ("nostalgic", "over the moon") is mapped onto the record's label set deterministically.
 
 **The lexicon.** Related words are grouped into *wheel groups* (:data:`WHEEL_GROUPS`, the
 groups of the one vocabulary in ``data/vocabulary.json``), in the spirit of emotion wheels
@@ -28,16 +27,20 @@ from __future__ import annotations
 
 from . import UNPARSED
 from .answers import committed_value, form_matcher, split_final_answer
-from .labels import LabelSet, get_label_set, placements, wheel_groups
+from .labels import LabelSet, get_label_set, vocabulary
 
 LEXICON_VERSION = "1"
 UNPLACED = "__unplaced__"
 """The value of a known emotion word that a label set deliberately leaves unplaced."""
 
-WHEEL_GROUPS: dict[str, tuple[str, ...]] = wheel_groups()
+WHEEL_GROUPS: dict[str, tuple[str, ...]] = {
+    group: tuple(entry["words"]) for group, entry in vocabulary()["groups"].items()
+}
 """Related words, one group per wheel region; every word in exactly one group (tests/test_lexicon.py)."""
 
-PLACEMENTS: dict[str, dict[str, str | None]] = placements()
+PLACEMENTS: dict[str, dict[str, str | None]] = {
+    name: dict(table) for name, table in vocabulary()["placements"].items()
+}
 """Per label set: wheel group -> label (None, or a group the set does not list: unplaced)."""
 
 
@@ -46,12 +49,8 @@ def _key(form: str) -> str:
 
 
 def lexicon_forms(label_set: str | LabelSet) -> dict[str, str]:
-    """Every lexicon word of a label set -> its label, or :data:`UNPLACED`.
-
-    The set's own taxonomy forms come first and always win; then the words of each
-    wheel group, placed as :data:`PLACEMENTS` says (unlisted groups, and sets without a
-    placement, leave their words :data:`UNPLACED`).
-    """
+    """Every lexicon word of a label set -> its label, or :data:`UNPLACED`: the set's own taxonomy forms
+    (which always win), then each wheel group's words as :data:`PLACEMENTS` places them."""
     ls = get_label_set(label_set)
     cached = _FORMS_CACHE.get(ls.name)
     if cached is not None and cached[0] is ls:

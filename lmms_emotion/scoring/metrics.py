@@ -4,11 +4,9 @@ Every function takes gold labels and predictions as equal-length sequences. A pr
 may be ``UNPARSED`` or any string outside the label list: it counts as wrong and is never
 dropped. Empty input and length mismatches raise ``ValueError``.
 
-Plain Python on purpose: scikit-learn's counterparts would need out-of-set predictions
-remapped first (they are wrong answers here, not classes), and importing ``sklearn.metrics``
-costs about a second in every task hook. ``tests/test_metrics.py`` checks macro-F1 against
-``sklearn.metrics.f1_score``. Bootstrap intervals and paired tests live in
-``lmms_emotion.report.significance`` (``lmms-emotion compare``), outside the exported package.
+Plain Python: scikit-learn would need out-of-set predictions remapped first, and importing
+``sklearn.metrics`` costs a second per task hook (``tests/test_metrics.py`` checks macro-F1
+against it). Bootstrap intervals and paired tests: ``lmms_emotion.report.significance``.
 """
 
 from __future__ import annotations
@@ -59,12 +57,8 @@ def per_class_accuracy(golds: Sequence[str], preds: Sequence[str], labels: Seque
 
 
 def macro_f1(golds: Sequence[str], preds: Sequence[str], labels: Sequence[str]) -> float:
-    """Unweighted mean F1 over the labels that occur in the golds or the predictions.
-
-    Classes absent from both are left out (their F1 is undefined). A prediction outside
-    ``labels`` (``UNPARSED`` or anything else) is a false negative for its gold class and
-    forms no class of its own, so it lowers recall without adding a term to the mean.
-    """
+    """Unweighted mean F1 over the labels that occur in the golds or the predictions. A prediction outside
+    ``labels`` (``UNPARSED``) is a false negative for its gold class and forms no class of its own."""
     _check_pair(golds, preds)
     labels = _check_labels(golds, labels)
     tp = dict.fromkeys(labels, 0)

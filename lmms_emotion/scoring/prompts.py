@@ -1,22 +1,11 @@
 """Prompts, rendered from records at evaluation time (never stored in them).
 
-One question per task kind (:func:`question_for` dispatches on a record's ``task``), all
-of our own wording:
-
-* ``emotion_closed``: which emotion, choosing from the options listed in label-set order;
-* ``intent``: which intent, choosing from the options listed in label-set order;
-* ``emotion_open``: which emotion, named freely in one word (no options);
-* ``hate`` / ``humor`` / ``sarcasm``: a yes/no question about the concept.
-
-Accompanying text (a meme's caption, an utterance, a tweet) is quoted before the question.
-
-Two styles, selectable per run:
-
-* ``plain``: the wording as written here.
-* ``emovit``: the same text passed through EmoVIT's training-time instruction
-  normalisation (LAVIS ``blip_caption`` processor: lower-case; ``. ! " ( ) * # : ; ~``
-  replaced by spaces; cut to 50 words), so EmoVIT-style checkpoints see text shaped the
-  way they were trained on.
+One question of our own wording per task kind (:func:`question_for`): ``emotion_closed`` and
+``intent`` list the options in label-set order, ``emotion_open`` asks for one word,
+``hate``/``humor``/``sarcasm`` ask yes or no. Accompanying text (a caption, an utterance) is
+quoted before the question. Two styles: ``plain`` (as written) and ``emovit`` (EmoVIT's
+training-time normalisation, LAVIS ``blip_caption``: lower-case, ``. ! " ( ) * # : ; ~``
+replaced by spaces, 50 words at most).
 
 The style comes from the task YAML's ``lmms_eval_specific_kwargs`` (``prompt_style``, per
 ``--model`` name or under ``default``), else ``plain``: the same under plain ``lmms-eval``
@@ -78,12 +67,8 @@ def resolve_style(kwargs: Mapping | None = None) -> str:
 
 
 def question_for(task: str, *, options: Sequence[str] = (), modality: str = "image", text: str = "") -> str:
-    """The question for a record of task kind ``task`` (before styling and pre/post prompts).
-
-    ``options`` (the label set's labels in order) are used by the closed-set kinds
-    (:data:`CLOSED_SET_TASKS`) only. Evaluation (``hooks.doc_to_text``) and the
-    training export both render their prompts through this one function.
-    """
+    """The question for a record of task kind ``task`` (before styling and pre/post prompts); ``options``
+    serve :data:`CLOSED_SET_TASKS` only. Evaluation and the training export both render prompts here."""
     media = _MEDIA_NOUN.get(modality, "image")
     context = _TEXT_CONTEXT.format(media=media, text=text.strip()) if text and text.strip() else ""
     if task in _BINARY_QUESTION:
