@@ -4,8 +4,9 @@ Every argument lmms-eval accepts is passed through unchanged. On top of that:
 
 1. The task folders of every installed ``lmms_eval.tasks`` entry point are added to the
    task index (lmms-eval 0.7.3 reads no such group itself).
-2. When every requested task is a plugin task, lmms-eval's ~2,000 built-in task YAMLs
-   are not indexed (``TaskManager(include_defaults=False)``).
+2. When every task a configuration requests (``--tasks``, or one ``--config`` entry's
+   ``tasks``) is a plugin task, lmms-eval's ~2,000 built-in task YAMLs are not indexed for it
+   (``TaskManager(include_defaults=False)``; indexing them costs about 5 s per configuration).
 3. Pre-flight: before lmms-eval is imported (so before any model loads), the records of
    every requested task are read and checked exactly as the task will read them
    (:func:`lmms_emotion.task_utils.read_task_docs`): not built, a malformed line, an
@@ -96,6 +97,14 @@ def _tasks_value(argv: Sequence[str]) -> str | None:
     return known.tasks
 
 
+def _only_plugin_tasks(tasks: str | Sequence[str] | None, index: dict) -> bool:
+    """True when every name in a configuration's ``tasks`` (a --tasks string or a --config list) is a plugin task."""
+    if tasks is not None and not isinstance(tasks, str):
+        tasks = ",".join(str(t) for t in tasks)
+    matched, unmatched = match_requested(tasks, index)
+    return bool(matched) and not unmatched
+
+
 class _DeferredModule(types.ModuleType):
     """Stands in for a module until one of its attributes is used, then imports the real one."""
 
@@ -141,19 +150,23 @@ def run(argv: Sequence[str]) -> int:
     import lmms_eval.__main__ as lmms_main
 
     original_task_manager = lmms_main.TaskManager
+    # lmms-eval builds one TaskManager per configuration (each --config entry); whether the
+    # built-ins are indexed is decided per configuration from that entry's own tasks
+    this_run = {"only_plugin_tasks": only_plugin_tasks}
 
     def task_manager(verbosity="INFO", include_path=None, include_defaults=True, model_name=None):
         paths = list(dirs)
         if include_path:
             paths.extend([include_path] if isinstance(include_path, str) else list(include_path))
         return original_task_manager(verbosity, include_path=paths,
-                                     include_defaults=include_defaults and not only_plugin_tasks,
+                                     include_defaults=include_defaults and not this_run["only_plugin_tasks"],
                                      model_name=model_name)
 
     failures: list[BaseException] = []
     original_single = lmms_main.cli_evaluate_single
 
     def evaluate_single(args):
+        this_run["only_plugin_tasks"] = _only_plugin_tasks(getattr(args, "tasks", None), index)
         try:
             return original_single(args)
         except BaseException as err:

@@ -22,6 +22,11 @@ os.environ["LMMS_EMOTION_DATA"] = str(_SESSION_TMP / "data_root_unset")
 os.environ["XDG_CACHE_HOME"] = str(_SESSION_TMP / "xdg_cache")  # the judge cache (lmms_emotion.judge_cache)
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("WANDB_MODE", "disabled")
+# Under pytest-xdist each worker is one process per core: one intra-op thread each, or the
+# workers' torch thread pools fight over the same cores (the suite then takes twice as long).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
 

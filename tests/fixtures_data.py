@@ -1,4 +1,4 @@
-"""Fixtures for generated raw datasets, built data roots, and running the CLIs in subprocesses."""
+"""Fixtures for generated raw datasets, built data roots, and running the CLIs (in this process or a subprocess)."""
 
 from __future__ import annotations
 
@@ -42,10 +42,77 @@ def cli_env(data_root: Path | None = None, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], *, data_root: Path | None = None, timeout: int = 600, **env: str) -> subprocess.CompletedProcess:
-    """Run a console script from this environment (``lmms-emotion`` or ``lmms-eval``) and capture its output."""
-    command = [str(BIN / args[0]), *args[1:]]
-    return subprocess.run(command, env=cli_env(data_root, **env), capture_output=True, text=True, timeout=timeout)
+def run_cli(args: list[str], *, data_root: Path | None = None, timeout: int = 600, isolated: bool = False,
+            **env: str) -> subprocess.CompletedProcess:
+    """Run ``lmms-emotion`` or ``lmms-eval`` with ``args[1:]`` and capture its exit status and output.
+
+    By default the command runs in this process (its ``main`` with stdout/stderr captured and
+    the environment swapped for the call): a CLI process costs several seconds of imports.
+    ``isolated=True`` runs the console script in a subprocess instead; use it where the process
+    itself is what a test checks (exit hooks, kills, environment read at import time). Training
+    always runs isolated: its thread settings (``OMP_NUM_THREADS``) only act at start-up.
+    """
+    if isolated or args[0] not in _IN_PROCESS or (args[0] == "lmms-emotion" and args[1:2] == ["train"]):
+        command = [str(BIN / args[0]), *args[1:]]
+        return subprocess.run(command, env=cli_env(data_root, **env), capture_output=True, text=True, timeout=timeout)
+    return _run_in_process(args, cli_env(data_root, **env))
+
+
+def _lmms_emotion_main(argv: list[str]) -> int:
+    from lmms_emotion.cli import main
+
+    return main(argv)
+
+
+def _lmms_eval_main(argv: list[str]) -> int | None:
+    from lmms_eval.cli.dispatch import main
+
+    sys.argv = ["lmms-eval", *argv]
+    return main()
+
+
+_IN_PROCESS = {"lmms-emotion": _lmms_emotion_main, "lmms-eval": _lmms_eval_main}
+
+
+def _forget_process_state() -> None:
+    """What a new process would not remember: the datasets already announced and the judges already made
+    (each is once per process by design; an in-process run stands for a new process)."""
+    from lmms_emotion import task_utils
+    from lmms_emotion.scoring import judge
+
+    with task_utils._ANNOUNCE_LOCK:
+        task_utils._ANNOUNCED.clear()
+    with judge._JUDGES_LOCK:
+        judge._JUDGES.clear()
+
+
+def _run_in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``args`` through the command's Python entry point in this process, as a subprocess would report it."""
+    import contextlib
+    import io
+    import traceback
+
+    _forget_process_state()
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_argv = dict(os.environ), list(sys.argv)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = _IN_PROCESS[args[0]](list(args[1:]))
+            except SystemExit as exit_:
+                status = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+                if exit_.code is not None and not isinstance(exit_.code, int):
+                    print(exit_.code, file=sys.stderr)
+            except Exception:  # what the interpreter would print before exiting with status 1
+                traceback.print_exc()
+                status = 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        sys.argv = saved_argv
+    return subprocess.CompletedProcess(args, status or 0, out.getvalue(), err.getvalue())
 
 
 def read_results(output_path: Path) -> dict:

@@ -104,3 +104,30 @@ def test_builtin_tasks_are_indexed_only_when_asked_for(monkeypatch, emoset_root,
     assert "emovit_emoset" in seen["tasks"]
     assert ("mme" in seen["tasks"]) is (not plugin_only)
     assert (len(seen["tasks"]) < 100) is plugin_only
+
+
+def test_each_config_entry_indexes_the_builtin_tasks_only_when_it_asks_for_one(monkeypatch, emoset_root):
+    """--config: lmms-eval builds one task index per entry; only the entry naming a built-in task pays for them."""
+    import argparse
+
+    import lmms_eval.__main__ as lmms_main
+
+    from lmms_emotion import eval_runner
+
+    indexed = []
+
+    def fake_single(args):
+        indexed.append((args.tasks, len(lmms_main.TaskManager("WARNING", model_name="dummy").all_tasks)))
+        return None, None
+
+    def fake_cli_evaluate():
+        for tasks in ("emovit_emoset", "emovit_emoset,mme", ["emovit_*"]):
+            lmms_main.cli_evaluate_single(argparse.Namespace(tasks=tasks))
+
+    monkeypatch.setattr(lmms_main, "cli_evaluate_single", fake_single)
+    monkeypatch.setattr(lmms_main, "cli_evaluate", fake_cli_evaluate)
+    monkeypatch.setenv("LMMS_EMOTION_DATA", str(emoset_root))
+    assert eval_runner.run(["--config", "unused.yaml"]) == 0
+    assert [tasks for tasks, _ in indexed] == ["emovit_emoset", "emovit_emoset,mme", ["emovit_*"]]
+    sizes = [n for _, n in indexed]
+    assert sizes[0] < 100 and sizes[1] > 1000 and sizes[2] < 100, sizes

@@ -1,4 +1,5 @@
-"""lmms-eval's own wrappers for the model families users compare against, on every task.
+"""lmms-eval's own wrappers for the model families users compare against, on every task: the
+runs and the checks both ``tests/test_builtin_wrappers_*.py`` files share.
 
 Tiny random checkpoints (:mod:`lmms_emotion.testing.tiny_models`) of InstructBLIP,
 LLaVA-1.5, LLaVA-OneVision, Qwen2.5-VL and Qwen3-VL, and lmms-eval's chat ``openai``
@@ -8,12 +9,16 @@ wrapper against the loopback server of :mod:`lmms_emotion.testing.fake_openai`, 
 cheap, each CLI runs once with lmms-eval's ``--config`` list (one process, one task
 index); the tests below read what each configuration wrote. docs/models.md holds the
 resulting table (family x image/video x batch).
+
+The families are split over two test files (each runs its own two CLI processes' worth of
+configurations), so the two pytest workers share the work: each test file sets ``SPECS``, and
+the module fixtures below (and the shared checks of :mod:`tests.builtin_wrapper_checks`) read
+the configurations of the file they run in.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +27,12 @@ import pytest
 import yaml
 
 from tests.fixtures_data import read_results, read_samples, run_cli
-from tests.fixtures_emobench import EMOBENCH_SOURCES, EMOBENCH_TASKS, build_dataset, root_with_sources
-
-pytestmark = pytest.mark.e2e
+from tests.fixtures_emobench import (
+    EMOBENCH_SOURCES,
+    EMOBENCH_TASKS,
+    build_dataset,
+    root_with_sources,
+)
 
 EMOVIT_TASKS = ("emovit_emoset", "emovit_fi", "emovit_emotion6", "emovit_emotionroi", "emovit_webemo25",
                 "emovit_webemo7", "emovit_webemo2", "emovit_artphoto", "emovit_abstract", "emovit_unbiasedemo")
@@ -52,7 +60,7 @@ class Spec:
         return f"{self.family}-b{self.batch}"
 
 
-SPECS = (
+ALL_SPECS = (
     Spec("instructblip", "instructblip", "tiny_instructblip_dir", "device=cpu", 1),
     Spec("llava-1.5", "llava_hf", "tiny_llava_dir", "device=cpu,device_map=cpu", 1),
     Spec("llava-onevision", "llava_hf", "tiny_llava_onevision_dir", "device=cpu,device_map=cpu", 1),
@@ -63,8 +71,17 @@ SPECS = (
     Spec("openai", "openai", "server", f"model_version=tiny-fake,api_key=test-key,max_frames_num={FRAMES}", 1),
     Spec("openai", "openai", "server", f"model_version=tiny-fake,api_key=test-key,max_frames_num={FRAMES}", 8),
 )
-BATCHED = [s for s in SPECS if s.batch > 1]
-PLAIN_SPECS = [s for s in SPECS if s.batch == 1]  # plain lmms-eval: batch 1 (batching is the wrapper's, not the CLI's)
+
+
+def specs_of(*families: str) -> tuple[Spec, ...]:
+    """The configurations of ``families``, in :data:`ALL_SPECS` order."""
+    assert set(families) <= {s.family for s in ALL_SPECS}, families
+    return tuple(s for s in ALL_SPECS if s.family in families)
+
+
+def plain_specs(specs) -> list[Spec]:
+    """Plain lmms-eval runs batch 1 (batching is the wrapper's, not the CLI's)."""
+    return [s for s in specs if s.batch == 1]
 
 
 # --- data, server, runs ---------------------------------------------------------------------
@@ -133,8 +150,8 @@ def _run_all(cli: list[str], specs, out: Path, root: Path, request, server) -> d
 @pytest.fixture(scope="module")
 def emotion_cli_runs(every_task_root, openai_server, tmp_path_factory, request) -> dict:
     """Every spec through ``lmms-emotion eval --config`` (one process)."""
-    return _run_all(["lmms-emotion", "eval"], SPECS, tmp_path_factory.mktemp("emotion_cli"), every_task_root,
-                    request, openai_server)
+    return _run_all(["lmms-emotion", "eval"], request.module.SPECS, tmp_path_factory.mktemp("emotion_cli"),
+                    every_task_root, request, openai_server)
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +159,7 @@ def plain_cli_runs(every_task_root, openai_server, tmp_path_factory, request) ->
     """The batch-1 specs through plain ``lmms-eval eval --include_path "$(lmms-emotion tasks-path)" --config``."""
     from lmms_emotion.task_configs import task_dir
 
-    return _run_all(["lmms-eval", "eval", "--include_path", str(task_dir())], PLAIN_SPECS,
+    return _run_all(["lmms-eval", "eval", "--include_path", str(task_dir())], plain_specs(request.module.SPECS),
                     tmp_path_factory.mktemp("plain_cli"), every_task_root, request, openai_server)
 
 
@@ -178,101 +195,3 @@ def _check_spec_ran_every_task(runs: dict, spec: Spec, root: Path) -> None:
         responses = _responses(output, task)
         assert len(responses) == n and all(isinstance(r, str) for r in responses.values()), (spec.name, task)
         assert set(results["results"][task]) >= {"acc,none", "macro_f1,none", "per_class_acc,none"}, (spec.name, task)
-
-
-# --- tests ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
-def test_every_family_answers_every_task_through_lmms_emotion_eval(spec, emotion_cli_runs, every_task_root):
-    _check_spec_ran_every_task(emotion_cli_runs, spec, every_task_root)
-
-
-@pytest.mark.parametrize("spec", PLAIN_SPECS, ids=lambda s: s.name)
-def test_every_family_answers_every_task_through_plain_lmms_eval(spec, plain_cli_runs, every_task_root):
-    _check_spec_ran_every_task(plain_cli_runs, spec, every_task_root)
-
-
-@pytest.mark.parametrize("spec", BATCHED, ids=lambda s: s.name)
-def test_batched_runs_give_the_batch_1_answers(spec, emotion_cli_runs):
-    """Batch 8 answers as batch 1, up to bfloat16 rounding.
-
-    lmms-eval's Qwen wrappers load the model in bfloat16 (not configurable), and a padded
-    batch rounds differently; on a random tiny model, whose logits are near-ties, a long
-    answer can then drift after a few dozen tokens. So: most answers identical, and every
-    answer identical over its first ``SAME_PREFIX`` characters (real answers are a word or two).
-    """
-    single = next(s for s in SPECS if s.family == spec.family and s.batch == 1)
-    pairs = []
-    for task in EVERY_TASK:
-        batched = _responses(emotion_cli_runs["out"] / spec.name, task)
-        unbatched = _responses(emotion_cli_runs["out"] / single.name, task)
-        assert batched.keys() == unbatched.keys(), (spec.name, task)
-        pairs.extend((task, doc, batched[doc], unbatched[doc]) for doc in unbatched)
-    for task, doc, got, want in pairs:
-        assert got[:SAME_PREFIX] == want[:SAME_PREFIX], (spec.name, task, doc, got, want)
-    identical = sum(got == want for _, _, got, want in pairs)
-    assert identical >= 0.9 * len(pairs), f"{spec.name}: {identical} of {len(pairs)} answers identical to batch 1"
-
-
-def test_both_clis_give_the_same_answers(emotion_cli_runs, plain_cli_runs):
-    for spec in PLAIN_SPECS:
-        for task in EVERY_TASK:
-            assert (_responses(emotion_cli_runs["out"] / spec.name, task)
-                    == _responses(plain_cli_runs["out"] / spec.name, task)), (spec.name, task)
-
-
-def test_openai_gets_each_video_as_sampled_frames(emotion_cli_runs, plain_cli_runs, openai_server):
-    """lmms-eval's chat openai wrapper sends a clip as max_frames_num images; pictures as one image."""
-    counts = set(openai_server.images_per_request)
-    assert counts == {1, FRAMES}, counts
-
-
-def test_printed_tables_fit_in_160_columns(emotion_cli_runs, plain_cli_runs):
-    for runs in (emotion_cli_runs, plain_cli_runs):
-        rows = [line for line in runs["proc"].stdout.splitlines() if line.startswith("|")]
-        assert any("EmoBench" in row for row in rows) and any("EmoVIT suite" in row for row in rows)
-        assert any("|sources" in row for row in rows)
-        # tasks leave per_class_acc out; groups show it as N/A (lmms-eval matches "acc" by substring)
-        assert all("N/A" in row for row in rows if "|per_class_acc" in row)
-        widest = max(rows, key=len)
-        assert len(widest) <= MAX_TABLE_WIDTH, widest
-        assert not any("{" in row for row in rows), "a dict was printed inline"
-
-
-def test_tables_fit_at_full_dataset_size(emotion_cli_runs):
-    """The same tables with full-size provenance (four-digit counts from three sources) still fit."""
-    import copy
-
-    from lmms_eval.utils import make_table
-
-    from lmms_emotion.scoring.hooks import PerClassAccuracy
-
-    results = read_results(emotion_cli_runs["out"] / "qwen2.5-vl-b1")
-    for metrics in results["results"].values():
-        if "sources,none" in metrics:
-            metrics["sources,none"] = "emoset/test=2000, fi/test=2000, emotionroi/test=1500"
-        if isinstance(metrics.get("per_class_acc,none"), dict):  # what the aggregation hands make_table
-            metrics["per_class_acc,none"] = PerClassAccuracy(metrics["per_class_acc,none"])
-    for column in ("results", "groups"):
-        table = make_table(copy.deepcopy(results), column)
-        widest = max(table.splitlines(), key=len)
-        assert len(widest) <= MAX_TABLE_WIDTH, widest
-
-
-def test_per_class_results_stay_in_the_results_json(emotion_cli_runs):
-    results = read_results(emotion_cli_runs["out"] / "qwen3-vl-b1")
-    for task in EVERY_TASK:
-        per_class = results["results"][task]["per_class_acc,none"]
-        assert isinstance(per_class, dict) and per_class, task
-
-
-def test_results_land_where_the_readme_says(emotion_cli_runs, tiny_qwen2_5_vl_dir):
-    """``<output_path>/<last two parts of pretrained=, '/' -> '__'>/<YYYYMMDD_HHMMSS>_results.json``;
-    without pretrained=/model= (here: model_version=) the name comes from the next key lmms-eval reads."""
-    out = emotion_cli_runs["out"]
-    folder = "__".join(Path(tiny_qwen2_5_vl_dir).parts[-2:])
-    (found,) = (out / "qwen2.5-vl-b1" / folder).glob("*_results.json")
-    assert re.fullmatch(r"\d{8}_\d{6}_results\.json", found.name)
-    assert list((out / "qwen2.5-vl-b1" / folder).glob(f"{found.name[:15]}_samples_emovit_emoset.jsonl"))
-    assert list((out / "openai-b1" / "tiny-fake").glob("*_results.json"))
