@@ -42,6 +42,9 @@ LIMIT = 2
 FRAMES = 4  # video_as_frames in the emobench template (instructblip, llava_hf), max_frames_num for openai
 QWEN_ARGS = "device=cpu,device_map=cpu,min_pixels=3136,max_pixels=12544,max_num_frames=4"
 MAX_TABLE_WIDTH = 160
+# the tiny random models never stop on their own: every answer runs to max_new_tokens (32 in the
+# task YAMLs); 8 tokens keep each answer several words long for the checks below at a quarter of the decoding
+GEN_KWARGS = "max_new_tokens=8"
 SAME_PREFIX = 40  # characters of a batched answer that must match batch 1 exactly (bf16 drift comes later)
 
 
@@ -138,7 +141,7 @@ def _model_args(spec: Spec, request, server: _RecordingServer) -> str:
 
 def _run_all(cli: list[str], specs, out: Path, root: Path, request, server) -> dict:
     configs = [{"model": s.model, "model_args": _model_args(s, request, server), "tasks": "emovit,emobench",
-                "limit": LIMIT, "batch_size": s.batch, "output_path": str(out / s.name), "log_samples": True}
+                "limit": LIMIT, "batch_size": s.batch, "gen_kwargs": GEN_KWARGS, "output_path": str(out / s.name), "log_samples": True}
                for s in specs]
     config_file = out / "runs.yaml"
     out.mkdir(parents=True, exist_ok=True)

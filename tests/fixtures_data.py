@@ -67,8 +67,37 @@ def _lmms_emotion_main(argv: list[str]) -> int:
 def _lmms_eval_main(argv: list[str]) -> int | None:
     from lmms_eval.cli.dispatch import main
 
+    _index_builtin_tasks_once()
     sys.argv = ["lmms-eval", *argv]
     return main()
+
+
+def _index_builtin_tasks_once() -> None:
+    """lmms-eval's index of its own ~2,000 built-in task YAMLs, read once per test process.
+
+    Plain ``lmms-eval`` re-reads that folder for every run (about 5 s each); its files do not
+    change during a test session, so in-process runs get a copy of the first reading. Every
+    other folder (``--include_path``: the folders under test) is still read on every run.
+    """
+    import copy
+
+    from lmms_eval import tasks
+
+    original = tasks.TaskManager._get_task_and_group
+    if getattr(original, "_builtin_index_cached", False):
+        return
+    builtin_dir = os.path.normpath(os.path.dirname(os.path.abspath(tasks.__file__)))
+    cached: dict = {}
+
+    def get_task_and_group(self, task_dir: str):
+        if os.path.normpath(task_dir) != builtin_dir:
+            return original(self, task_dir)
+        if "index" not in cached:
+            cached["index"] = original(self, task_dir)
+        return copy.deepcopy(cached["index"])
+
+    get_task_and_group._builtin_index_cached = True  # type: ignore[attr-defined]
+    tasks.TaskManager._get_task_and_group = get_task_and_group
 
 
 _IN_PROCESS = {"lmms-emotion": _lmms_emotion_main, "lmms-eval": _lmms_eval_main}
