@@ -65,17 +65,18 @@ def _lmms_emotion_main(argv: list[str]) -> int:
 
 
 def _lmms_eval_main(argv: list[str]) -> int | None:
-    from lmms_eval.cli.dispatch import main
+    """The function the installed ``lmms-eval`` console script calls (looked up, as it moves between releases)."""
+    from importlib.metadata import entry_points
 
-    _index_builtin_tasks_once()
+    (script,) = entry_points(group="console_scripts", name="lmms-eval")
     sys.argv = ["lmms-eval", *argv]
-    return main()
+    return script.load()()
 
 
 def _index_builtin_tasks_once() -> None:
     """lmms-eval's index of its own ~2,000 built-in task YAMLs, read once per test process.
 
-    Plain ``lmms-eval`` re-reads that folder for every run (about 5 s each); its files do not
+    lmms-eval re-reads that folder for every run (about 5 s each); its files do not
     change during a test session, so in-process runs get a copy of the first reading. Every
     other folder (``--include_path``: the folders under test) is still read on every run.
     """
@@ -122,6 +123,7 @@ def _run_in_process(args: list[str], env: dict[str, str]) -> subprocess.Complete
     import traceback
 
     _forget_process_state()
+    _index_builtin_tasks_once()
     out, err = io.StringIO(), io.StringIO()
     saved_env, saved_argv = dict(os.environ), list(sys.argv)
     os.environ.clear()

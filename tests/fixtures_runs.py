@@ -1,7 +1,7 @@
 """Real lmms-eval output folders for the report tests, and synthetic runs shaped exactly like them.
 
-``real_runs`` runs lmms-eval's own CLI once per session (one process, three configs from
-``--config``) on the generated EmoSet sample, so the report code reads files lmms-eval
+``real_runs`` runs lmms-eval's own CLI (through ``lmms-emotion eval``) once per session
+(three configs from ``--config``) on the generated EmoSet sample, so the report code reads files lmms-eval
 really wrote (results with a group, samples, a ``--limit`` run):
 
 * ``gold``: ``emotion_oracle mode=gold`` on the group ``zz_emotion_suite`` (= ``emovit_emoset``);
@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.fixtures_data import cli_env
+from tests.fixtures_data import run_cli
 
 GROUP = "zz_emotion_suite"
 TASK = "emovit_emoset"
@@ -37,25 +35,6 @@ _GROUP_YAML = {
     "aggregate_metric_list": [{"metric": "macro_f1", "aggregation": "mean", "weight_by_size": False}],
     "metadata": {"version": 0.1},
 }
-
-# lmms-eval's CLI (cli_evaluate, --config) with the task index limited to our task folder and
-# the scratch group: the same files `lmms-emotion eval` writes, without indexing ~2,000 built-ins.
-_HARNESS = """
-import sys
-import lmms_eval.__main__ as main
-from lmms_emotion.task_configs import task_dir
-
-original = main.TaskManager
-config, scratch = sys.argv[1], sys.argv[2]
-
-def manager(verbosity="INFO", include_path=None, include_defaults=True, model_name=None):
-    return original(verbosity, include_path=[task_dir(), scratch], include_defaults=False, model_name=model_name)
-
-main.TaskManager = manager
-sys.argv = ["lmms-eval", "--config", config]
-main.cli_evaluate()
-"""
-
 
 @pytest.fixture(scope="session")
 def real_runs(session_tmp: Path, emoset_root: Path) -> dict[str, Path]:
@@ -77,8 +56,10 @@ def real_runs(session_tmp: Path, emoset_root: Path) -> dict[str, Path]:
     ]
     config_file = root / "runs.yaml"
     config_file.write_text(yaml.safe_dump(configs))
-    proc = subprocess.run([sys.executable, "-c", _HARNESS, str(config_file), str(scratch)],
-                          env=cli_env(emoset_root), capture_output=True, text=True, timeout=600)
+    # lmms-eval's CLI through lmms-emotion eval (--config: three configurations in one run), the
+    # scratch group from --include_path
+    proc = run_cli(["lmms-emotion", "eval", "--include_path", str(scratch), "--config", str(config_file)],
+                   data_root=emoset_root)
     missing = [name for name, path in runs.items() if not any(path.glob("*_results.json"))]
     assert proc.returncode == 0 and not missing, (missing, proc.stdout[-3000:] + proc.stderr[-3000:])
     return runs
