@@ -696,26 +696,31 @@ def build_tiny_qwen2_5_vl(out_dir: str | os.PathLike, *, seed: int = 0, return_m
     from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2_5_VLProcessor
     from transformers.models.qwen2_vl import Qwen2VLImageProcessor, Qwen2VLVideoProcessor
 
-    s = TINY_SIZES
     tokenizer = train_tiny_qwen_tokenizer(None)
-    config = Qwen2_5_VLConfig(
-        text_config=_qwen_text_kwargs(tokenizer),
-        vision_config={
-            "depth": 2, "hidden_size": s["vision_hidden"], "intermediate_size": 2 * s["vision_hidden"],
-            "num_heads": 4, "out_hidden_size": s["text_hidden"], "patch_size": 14, "spatial_merge_size": 2,
-            "temporal_patch_size": 2, "window_size": 56, "fullatt_block_indexes": [1],
-        },
-        **_qwen_token_ids(tokenizer),
-    )
-    model = _build_seeded(Qwen2_5_VLForConditionalGeneration, config, seed)
-    sizes = {"patch_size": 14, "merge_size": 2, "temporal_patch_size": 2,
+    return _build_tiny_qwen(
+        out_dir, tokenizer, seed=seed, return_model=return_model, text_config=_qwen_text_kwargs(tokenizer),
+        vision_config={"patch_size": 14, "window_size": 56, "fullatt_block_indexes": [1]},
+        classes=(Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2_5_VLProcessor, Qwen2VLImageProcessor,
+                 Qwen2VLVideoProcessor))
+
+
+def _build_tiny_qwen(out_dir: str | os.PathLike, tokenizer, *, seed: int, return_model: bool, text_config: dict,
+                     vision_config: dict, classes: tuple):
+    """What the tiny Qwen2.5-VL and Qwen3-VL share: a 2-block ViT of width ``vision_hidden`` (2x2 merge,
+    temporal patch 2) with ``vision_config`` on top, the seeded model, and image/video processors
+    sized by :data:`QWEN_TINY_PIXELS`. ``classes``: config, model, processor, image and video processor."""
+    config_class, model_class, processor_class, image_processor_class, video_processor_class = classes
+    s = TINY_SIZES
+    vision = {"depth": 2, "hidden_size": s["vision_hidden"], "intermediate_size": 2 * s["vision_hidden"],
+              "num_heads": 4, "out_hidden_size": s["text_hidden"], "spatial_merge_size": 2, "temporal_patch_size": 2,
+              **vision_config}
+    config = config_class(text_config=text_config, vision_config=vision, **_qwen_token_ids(tokenizer))
+    model = _build_seeded(model_class, config, seed)
+    sizes = {"patch_size": vision["patch_size"], "merge_size": 2, "temporal_patch_size": 2,
              "size": {"shortest_edge": QWEN_TINY_PIXELS["min_pixels"], "longest_edge": QWEN_TINY_PIXELS["max_pixels"]}}
-    processor = Qwen2_5_VLProcessor(
-        image_processor=Qwen2VLImageProcessor(**sizes),
-        video_processor=Qwen2VLVideoProcessor(**sizes),
-        tokenizer=tokenizer,
-        chat_template=QWEN_CHAT_TEMPLATE,
-    )
+    processor = processor_class(image_processor=image_processor_class(**sizes),
+                                video_processor=video_processor_class(**sizes),
+                                tokenizer=tokenizer, chat_template=QWEN_CHAT_TEMPLATE)
     out = _save(model, processor, tokenizer, out_dir)
     return (out, model) if return_model else out
 
@@ -736,26 +741,11 @@ def build_tiny_qwen3_vl(out_dir: str | os.PathLike, *, seed: int = 0, return_mod
     tokenizer = train_tiny_qwen_tokenizer(None)
     text = _qwen_text_kwargs(tokenizer)
     text["head_dim"] = s["text_hidden"] // s["text_heads"]
-    config = Qwen3VLConfig(
-        text_config=text,
-        vision_config={
-            "depth": 2, "hidden_size": s["vision_hidden"], "intermediate_size": 2 * s["vision_hidden"],
-            "num_heads": 4, "out_hidden_size": s["text_hidden"], "patch_size": 16, "spatial_merge_size": 2,
-            "temporal_patch_size": 2, "num_position_embeddings": 64, "deepstack_visual_indexes": [1],
-        },
-        **_qwen_token_ids(tokenizer),
-    )
-    model = _build_seeded(Qwen3VLForConditionalGeneration, config, seed)
-    sizes = {"patch_size": 16, "merge_size": 2, "temporal_patch_size": 2,
-             "size": {"shortest_edge": QWEN_TINY_PIXELS["min_pixels"], "longest_edge": QWEN_TINY_PIXELS["max_pixels"]}}
-    processor = Qwen3VLProcessor(
-        image_processor=Qwen2VLImageProcessor(**sizes),
-        video_processor=Qwen3VLVideoProcessor(**sizes),
-        tokenizer=tokenizer,
-        chat_template=QWEN_CHAT_TEMPLATE,
-    )
-    out = _save(model, processor, tokenizer, out_dir)
-    return (out, model) if return_model else out
+    return _build_tiny_qwen(
+        out_dir, tokenizer, seed=seed, return_model=return_model, text_config=text,
+        vision_config={"patch_size": 16, "num_position_embeddings": 64, "deepstack_visual_indexes": [1]},
+        classes=(Qwen3VLConfig, Qwen3VLForConditionalGeneration, Qwen3VLProcessor, Qwen2VLImageProcessor,
+                 Qwen3VLVideoProcessor))
 
 
 def build_tiny_llava_onevision(out_dir: str | os.PathLike, *, seed: int = 0, return_model: bool = False):
