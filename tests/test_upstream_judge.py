@@ -93,6 +93,12 @@ def test_judge_settings_come_from_the_yaml_metadata(tmp_path):
     template.write_text("metadata:\n  judge: gpt-x\n")
     with pytest.raises(JudgeConfigError, match="must be a mapping"):
         settings_from_yaml(template)
+    # read once per text (lmms-eval re-runs utils.py per !function), yet an edit of the same size is seen
+    template.write_text("metadata:\n  judge: {model: aaa}\n")
+    first = settings_from_yaml(template)
+    assert first.model == "aaa" and settings_from_yaml(template) is first
+    template.write_text("metadata:\n  judge: {model: bbb}\n")
+    assert settings_from_yaml(template).model == "bbb"
     # the shipped folder configures no judge: the lexicon alone scores open-set answers by default
     from lmms_emotion.task_configs import task_dir
 

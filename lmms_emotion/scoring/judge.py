@@ -81,20 +81,29 @@ class JudgeSettings:
         return f"{self.provider}/{self.model}"
 
 
+_SETTINGS_READ: dict[tuple[str, str], JudgeSettings | None] = {}
+
+
 def settings_from_yaml(path: str | Path) -> JudgeSettings | None:
-    """The judge settings in a task YAML's ``metadata`` (``!function`` tags are ignored), or None."""
+    """The judge settings in a task YAML's ``metadata`` (``!function`` tags are ignored), or None.
+
+    Parsed once per file text: lmms-eval executes a task's ``utils.py`` again for every
+    ``!function`` it resolves, thousands of times per EmoBench run."""
     import yaml
 
-    class _Loader(yaml.SafeLoader):
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser where installed
         pass
 
     _Loader.add_constructor("!function", lambda loader, node: None)
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        key = (str(path), path.read_text(encoding="utf-8"))
+        if key not in _SETTINGS_READ:
+            data = yaml.load(key[1], Loader=_Loader) or {}
+            _SETTINGS_READ[key] = JudgeSettings.from_metadata(data.get("metadata"), source=str(path))
     except (OSError, yaml.YAMLError) as err:
         raise JudgeConfigError(f"{path}: cannot read the judge settings: {err}") from None
-    return JudgeSettings.from_metadata(data.get("metadata"), source=str(path))
+    return _SETTINGS_READ[key]
 
 
 def _clean(answer: str) -> str:
