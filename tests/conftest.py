@@ -38,3 +38,14 @@ pytest_plugins = sorted(f"tests.{p.stem}" for p in Path(__file__).parent.glob("f
 def session_tmp() -> Path:
     """A folder shared by the whole test session (tiny models, generated datasets)."""
     return _SESSION_TMP
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Files with end-to-end tests first (whole files keep together, otherwise collection order).
+
+    ``make test`` hands whole files to the xdist workers in this order (``--dist loadfile
+    --no-loadscope-reorder``): the long end-to-end files start at once and the many short
+    files fill in at the end, instead of one long file starting last on an otherwise idle run.
+    """
+    e2e_files = {item.path for item in items if item.get_closest_marker("e2e")}
+    items.sort(key=lambda item: item.path not in e2e_files)
