@@ -300,19 +300,21 @@ def score_continuations(tail_logits: torch.Tensor, targets: Sequence[Sequence[in
     """
     logprobs = torch.log_softmax(tail_logits.float(), dim=-1)
     width = tail_logits.shape[1]
-    scores = []
-    for row, target in enumerate(targets):
-        n = len(target)
-        if n == 0:
-            scores.append(ContinuationScore(0.0, 0, True))
-            continue
+
+    def score(row: int, target: Sequence[int]) -> ContinuationScore:
         # predictions for the n continuation tokens sit at tail positions width-1-n .. width-2
-        step = logprobs[row, width - 1 - n: width - 1]
+        step = logprobs[row, width - 1 - len(target): width - 1]
         tokens = torch.as_tensor(list(target), device=step.device)
         picked = step.gather(-1, tokens[:, None]).squeeze(-1)
-        greedy = bool((step.argmax(-1) == tokens).all())
-        scores.append(ContinuationScore(float(picked.sum()), n, greedy))
-    return scores
+        return ContinuationScore(float(picked.sum()), len(target), bool((step.argmax(-1) == tokens).all()))
+
+    return _score_each(targets, score)
+
+
+def _score_each(targets: Sequence[Sequence[int]], score: Callable[[int, Sequence[int]], ContinuationScore]
+                ) -> list[ContinuationScore]:
+    """``score(row, target)`` for every non-empty target; an empty continuation scores 0 and counts as greedy."""
+    return [score(row, target) if target else ContinuationScore(0.0, 0, True) for row, target in enumerate(targets)]
 
 
 @torch.no_grad()
@@ -357,23 +359,20 @@ def shared_prefix_scores(
         logits = lm_forward(input_ids=ids.to(device), attention_mask=attention_mask, position_ids=positions,
                             past_key_values=cache, use_cache=True).logits
         rest = torch.log_softmax(logits.float(), dim=-1)
-    scores = []
-    for row, target in enumerate(targets):
-        n = len(target)
-        if n == 0:
-            scores.append(ContinuationScore(0.0, 0, True))
-            continue
+
+    def score(row: int, target: Sequence[int]) -> ContinuationScore:
         head = first[owners[row]]
         total = head[target[0]]
         greedy = bool(head.argmax() == target[0])
-        if n > 1:
+        if len(target) > 1:
             assert rest is not None
-            step = rest[row, :n - 1]
+            step = rest[row, :len(target) - 1]
             tokens = torch.as_tensor(list(target[1:]), device=step.device)
             total = total + step.gather(-1, tokens[:, None]).sum()
             greedy = greedy and bool((step.argmax(-1) == tokens).all())
-        scores.append(ContinuationScore(float(total), n, greedy))
-    return scores
+        return ContinuationScore(float(total), len(target), greedy)
+
+    return _score_each(targets, score)
 
 
 def group_scores(flat: Sequence[ContinuationScore], continuations: Sequence[Sequence[str]]
