@@ -134,8 +134,7 @@ def run(argv: Sequence[str]) -> int:
 
     dirs = plugin_task_dirs()
     index = index_task_dirs(dirs)
-    matched, unmatched = match_requested(_tasks_value(passthrough), index)
-    only_plugin_tasks = bool(matched) and not unmatched
+    matched, _unmatched = match_requested(_tasks_value(passthrough), index)
     if matched and not own.no_preflight:
         problems = missing_task_data(matched, index)
         if problems:
@@ -152,7 +151,7 @@ def run(argv: Sequence[str]) -> int:
     original_task_manager = lmms_main.TaskManager
     # lmms-eval builds one TaskManager per configuration (each --config entry); whether the
     # built-ins are indexed is decided per configuration from that entry's own tasks
-    this_run = {"only_plugin_tasks": only_plugin_tasks}
+    this_run = {"only_plugin_tasks": _only_plugin_tasks(_tasks_value(passthrough), index)}
 
     def task_manager(verbosity="INFO", include_path=None, include_defaults=True, model_name=None):
         paths = list(dirs)

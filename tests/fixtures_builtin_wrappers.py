@@ -146,7 +146,10 @@ def _run_all(cli: list[str], specs, out: Path, root: Path, request, server) -> d
     config_file = out / "runs.yaml"
     out.mkdir(parents=True, exist_ok=True)
     config_file.write_text(yaml.safe_dump(configs))
-    proc = run_cli([*cli, "--config", str(config_file)], data_root=root, timeout=900)
+    # a process of its own: the bf16 Qwen answers compared across batch sizes and CLIs sit on
+    # near-ties of random tiny models, which a test process's earlier allocations can tip
+    # (seen in-process: a batch-8 answer leaving batch 1's after 10 characters in 2 of 5 suites)
+    proc = run_cli([*cli, "--config", str(config_file)], data_root=root, timeout=900, isolated=True)
     return {"proc": proc, "out": out}
 
 

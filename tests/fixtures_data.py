@@ -51,6 +51,7 @@ def run_cli(args: list[str], *, data_root: Path | None = None, timeout: int = 60
     ``isolated=True`` runs the console script in a subprocess instead; use it where the process
     itself is what a test checks (exit hooks, kills, environment read at import time). Training
     always runs isolated: its thread settings (``OMP_NUM_THREADS``) only act at start-up.
+    ``timeout`` bounds subprocesses only (pytest's own timeout bounds an in-process run).
     """
     if isolated or args[0] not in _IN_PROCESS or (args[0] == "lmms-emotion" and args[1:2] == ["train"]):
         command = [str(BIN / args[0]), *args[1:]]

@@ -38,7 +38,7 @@ _GROUP_YAML = {
 
 @pytest.fixture(scope="session")
 def real_runs(session_tmp: Path, emoset_root: Path) -> dict[str, Path]:
-    """Three lmms-eval output folders written by one real lmms-eval process: name -> output_path."""
+    """Three lmms-eval output folders written by one real lmms-eval run: name -> output_path."""
     root = session_tmp / "real_runs"
     runs = {name: root / name for name in ("gold", "fear", "letter_a")}
     if all(any(path.glob("*_results.json")) for path in runs.values()):

@@ -91,14 +91,14 @@ def settings_from_yaml(path: str | Path) -> JudgeSettings | None:
     ``!function`` it resolves, thousands of times per EmoBench run."""
     import yaml
 
-    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser where installed
-        pass
-
-    _Loader.add_constructor("!function", lambda loader, node: None)
     path = Path(path)
     try:
         key = (str(path), path.read_text(encoding="utf-8"))
         if key not in _SETTINGS_READ:
+            class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser where installed
+                pass
+
+            _Loader.add_constructor("!function", lambda loader, node: None)
             data = yaml.load(key[1], Loader=_Loader) or {}
             _SETTINGS_READ[key] = JudgeSettings.from_metadata(data.get("metadata"), source=str(path))
     except (OSError, yaml.YAMLError) as err:
