@@ -494,10 +494,11 @@ class HFMultimodalLM(lmms):
             raise ValueError(f"scoring must be one of {', '.join(SCORING_MODES)}, got {scoring!r}")
         if likelihood_norm not in LIKELIHOOD_NORMS:
             raise ValueError(f"likelihood_norm must be one of {', '.join(LIKELIHOOD_NORMS)}, got {likelihood_norm!r}")
-        if int(num_frames) < 1:
-            raise ValueError(f"num_frames must be >= 1, got {num_frames}")
-        if int(prefetch) < 0:
-            raise ValueError(f"prefetch must be >= 0 (0: decode and preprocess in the model's thread), got {prefetch}")
+        if not str(num_frames).strip().isdigit() or int(num_frames) < 1:
+            raise ValueError(f"num_frames must be a whole number >= 1, got {num_frames!r}")
+        if not str(prefetch).strip().isdigit():
+            raise ValueError(f"prefetch must be a whole number >= 0 (0: decode and preprocess in the model's thread), "
+                             f"got {prefetch!r}")
         self.pretrained = str(pretrained or self.default_pretrained)
         self.batch_size_per_gpu = parse_batch_size(batch_size)
         self.auto_batch_size = self.batch_size_per_gpu == AUTO_BATCH_SIZE

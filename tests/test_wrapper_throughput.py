@@ -8,6 +8,7 @@ cut at the stop string afterwards; likelihood scoring by one full forward pass o
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -319,6 +320,17 @@ def test_prefetch_threads_decode_and_serial_mode_does_not(tiny_instructblip_dir,
         assert len(threads) == len(emovit_docs)
         assert all(name.startswith(PREFETCH_THREAD_PREFIX) for name in threads) is in_workers
         assert any(name.startswith(PREFETCH_THREAD_PREFIX) for name in threads) is in_workers
+
+
+@pytest.mark.parametrize("bad", ["-1", "two", "1.5", ""])
+def test_bad_thread_and_frame_counts_name_the_argument(tiny_instructblip_dir, bad):
+    """A model arg that is not a whole number fails before loading, naming the argument and the value given."""
+    from lmms_emotion.models.emovit import EmoVIT
+
+    with pytest.raises(ValueError, match=r"prefetch must be a whole number >= 0.*" + re.escape(repr(bad))):
+        _emovit(tiny_instructblip_dir, prefetch=bad)
+    with pytest.raises(ValueError, match=r"num_frames must be a whole number >= 1.*" + re.escape(repr(bad))):
+        EmoVIT(pretrained=str(tiny_instructblip_dir), device="cpu", num_frames=bad)
 
 
 def test_prefetch_threads_share_the_decoding_of_one_batch(tiny_instructblip_dir, emovit_docs):
