@@ -13,8 +13,6 @@ import threading
 
 import pytest
 import torch
-from lmms_eval.api.instance import Instance
-
 from lmms_emotion.models.hf_base import (
     AUTO_BATCH_SIZE,
     PREFETCH_THREAD_PREFIX,
@@ -23,6 +21,8 @@ from lmms_emotion.models.hf_base import (
     largest_fitting_batch,
     truncate_at_stop,
 )
+from lmms_eval.api.instance import Instance
+
 from lmms_emotion.scoring.hooks import doc_options, doc_to_text, doc_to_visual
 
 TASK, SPLIT = "toy_throughput", "test"
@@ -224,7 +224,10 @@ def test_emovit_likelihood_rankings_equal_the_full_pass_reference(tiny_instructb
 
 @pytest.fixture(scope="module")
 def emollm_run(tiny_video_llava_dir, tmp_path_factory):
-    from lmms_emotion.models.emollm_model import EmoLLMForConditionalGeneration, load_processor
+    from lmms_emotion.models.emollm_model import (
+        EmoLLMForConditionalGeneration,
+        load_processor,
+    )
     from lmms_emotion.models.mvp import MVPConfig
 
     with torch.random.fork_rng(devices=[]):
@@ -410,7 +413,10 @@ def test_empty_continuations_score_zero(tiny_instructblip_dir, emovit_docs):
 def test_reasoned_text_is_complete_only_when_more_text_cannot_change_the_answer():
     import random
 
-    from lmms_emotion.models.emoprompt import finish_reasoned_text, reasoned_text_complete
+    from lmms_emotion.models.emoprompt import (
+        finish_reasoned_text,
+        reasoned_text_complete,
+    )
 
     pieces = ["Final answer:", "final answer is -", " sadness", "\n", "\n\n", "  ", "The face", " looks", "STOP",
               "x", "é", "Final answer:\n\njoy", "\n\nmore", "Answer:"]
@@ -431,10 +437,9 @@ def test_reasoned_text_is_complete_only_when_more_text_cannot_change_the_answer(
 
 
 def test_final_answer_stop_marks_rows_done_at_the_right_token(tiny_video_llava_dir):
-    from transformers import AutoTokenizer
-
     from lmms_emotion.models.emollm import FinalAnswerStop
     from lmms_emotion.models.emoprompt import finish_reasoned_text
+    from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(str(tiny_video_llava_dir))
     prompt = tokenizer("USER: which emotion? ASSISTANT:")["input_ids"]
