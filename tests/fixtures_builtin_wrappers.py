@@ -45,7 +45,10 @@ MAX_TABLE_WIDTH = 160
 # the tiny random models never stop on their own: every answer runs to max_new_tokens (32 in the
 # task YAMLs); 8 tokens keep each answer several words long for the checks below at a quarter of the decoding
 GEN_KWARGS = "max_new_tokens=8"
-SAME_PREFIX = 40  # characters of a batched answer that must match batch 1 exactly (bf16 drift comes later)
+# characters of a batched answer that must match batch 1 exactly: about the first token or two. bf16
+# near-ties of the random tiny Qwen models can tip any later token (seen: a batched answer that
+# matched its first 14 characters of 8 tokens, under transformers 5.25)
+SAME_PREFIX = 8
 
 
 @dataclass(frozen=True)
