@@ -18,11 +18,9 @@ DATA_ROOT ?= $(CURDIR)/build/data
 OUT ?= $(CURDIR)/runs
 LIMIT ?=
 EVAL_FLAGS ?=
-# make test: one pytest worker per core (pytest-xdist), whole test files per worker, since
-# most end-to-end tests share session fixtures (tiny models, built data) within a file; files
-# in collection order (tests/conftest.py puts the long end-to-end files first) rather than
-# xdist's default of the files with the most tests first
-PYTEST_WORKERS ?= -n 2 --dist loadfile --no-loadscope-reorder
+# make test: two pytest workers (pytest-xdist; CI has 2 cores); how files are handed out to them
+# (whole files, long end-to-end files first) is set once, in pytest.ini
+PYTEST_WORKERS ?= -n 2
 
 $(STAMP): setup.py .ci/constraints.txt
 	$(PYTHON) -m venv $(VENV)

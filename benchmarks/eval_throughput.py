@@ -127,6 +127,11 @@ class PositionCounter:
         self.handle.remove()
 
 
+def per_round(ratios: list[float]) -> str:
+    """The median and range of per-round ratios (the two arms of a round saw the same load)."""
+    return f"per round {statistics.median(ratios):.2f}x median, {min(ratios):.2f}-{max(ratios):.2f}x"
+
+
 def loadavg() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min) on {os.cpu_count()} CPUs"
@@ -207,10 +212,9 @@ def section_throughput(args, model_dir: Path, image_docs: list[dict], mixed_docs
             print(f"    {f'{name} / built-in batch 1 ({label}):':62s}{median[name] / median[builtin_name]:6.2f}x")
     for label, fast, slow in (("images", "emovit batch 8", "emovit batch 8, serial (prefetch=0)"),
                               ("images+videos", "emovit batch 8, images+videos", "emovit batch 8, images+videos, serial")):
-        paired = [a / b for a, b in zip(rates[fast], rates[slow])]  # same round: both arms saw the same load
+        paired = [a / b for a, b in zip(rates[fast], rates[slow])]
         print(f"    {f'emovit batch 8 / its serial mode ({label}):':62s}{median[fast] / median[slow]:6.2f}x   "
-              f"(target >= 1.5x; per round {statistics.median(paired):.2f}x median, "
-              f"{min(paired):.2f}-{max(paired):.2f}x)")
+              f"(target >= 1.5x; {per_round(paired)})")
 
 
 # --- section 2: LLM positions ----------------------------------------------------------------------
@@ -357,9 +361,8 @@ def section_build_data(args, folder: Path) -> None:
         runs = ", ".join(f"{len(images) / t:.1f}" for t in seconds[name])
         print(f"  {name:30s} {len(images) / median[name]:7.1f} images/s   {median[name]:6.3f} s   (rounds: {runs})")
     one, two, rest = median["--workers 1"], median["--workers 2"], median["--workers 1 --verify exists"]
-    paired = [a / b for a, b in zip(seconds["--workers 1"], seconds["--workers 2"])]  # same round, same load
-    print(f"  ratio 2 workers / 1 worker (whole command): {one / two:5.2f}x   (target >= 1.6x; per round "
-          f"{statistics.median(paired):.2f}x median, {min(paired):.2f}-{max(paired):.2f}x)")
+    paired = [a / b for a, b in zip(seconds["--workers 1"], seconds["--workers 2"])]
+    print(f"  ratio 2 workers / 1 worker (whole command): {one / two:5.2f}x   (target >= 1.6x; {per_round(paired)})")
     print(f"  the same build without decoding (--verify exists) takes {rest:.3f} s: listing, splits, records and "
           f"manifest, outside the worker pool;\n  decoding alone (whole command minus that): 1 worker "
           f"{len(images) / max(one - rest, 1e-9):.1f} images/s, 2 workers {len(images) / max(two - rest, 1e-9):.1f} "

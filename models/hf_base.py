@@ -117,6 +117,14 @@ def parse_batch_size(value: int | str | None) -> int:
     return size
 
 
+def parse_whole_number(name: str, value: int | str, minimum: int, hint: str = "") -> int:
+    """A model arg given as an int or a string of digits (lmms-eval passes strings), at least ``minimum``."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}{hint}, got {value!r}")
+    return int(text)
+
+
 def parse_flag(value: Any) -> bool:
     """A boolean model arg (``true``/``false``/``1``/``0``/...; lmms-eval passes strings)."""
     if isinstance(value, str):
@@ -494,22 +502,17 @@ class HFMultimodalLM(lmms):
             raise ValueError(f"scoring must be one of {', '.join(SCORING_MODES)}, got {scoring!r}")
         if likelihood_norm not in LIKELIHOOD_NORMS:
             raise ValueError(f"likelihood_norm must be one of {', '.join(LIKELIHOOD_NORMS)}, got {likelihood_norm!r}")
-        if not str(num_frames).strip().isdigit() or int(num_frames) < 1:
-            raise ValueError(f"num_frames must be a whole number >= 1, got {num_frames!r}")
-        if not str(prefetch).strip().isdigit():
-            raise ValueError(f"prefetch must be a whole number >= 0 (0: decode and preprocess in the model's thread), "
-                             f"got {prefetch!r}")
+        self.num_frames = parse_whole_number("num_frames", num_frames, 1)
+        self.prefetch = parse_whole_number("prefetch", prefetch, 0, " (0: decode and preprocess in the model's thread)")
         self.pretrained = str(pretrained or self.default_pretrained)
         self.batch_size_per_gpu = parse_batch_size(batch_size)
         self.auto_batch_size = self.batch_size_per_gpu == AUTO_BATCH_SIZE
         self.max_batch_size = parse_batch_size(max_batch_size) if max_batch_size not in (None, "") else None
         if self.max_batch_size == AUTO_BATCH_SIZE:
             raise ValueError("max_batch_size must be a whole number >= 1")
-        self.prefetch = int(prefetch)
         self.compile_model = parse_flag(compile)
         self.preprocess_on_device = parse_flag(preprocess_on_device)
         self._thread_copies = threading.local()
-        self.num_frames = int(num_frames)
         self.video_backend = str(video_backend)
         self.scoring = scoring
         self.likelihood_norm = likelihood_norm

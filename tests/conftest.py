@@ -43,8 +43,8 @@ def session_tmp() -> Path:
 def pytest_collection_modifyitems(config, items) -> None:
     """Files with end-to-end tests first (whole files keep together, otherwise collection order).
 
-    ``make test`` hands whole files to the xdist workers in this order (``--dist loadfile
-    --no-loadscope-reorder``): the long end-to-end files start at once and the many short
+    xdist hands whole files to its workers in this order (``--dist loadfile
+    --no-loadscope-reorder`` in pytest.ini): the long end-to-end files start at once and the many short
     files fill in at the end, instead of one long file starting last on an otherwise idle run.
     """
     e2e_files = {item.path for item in items if item.get_closest_marker("e2e")}
